@@ -1,7 +1,7 @@
 /*
- * The observation model's storage: an arena for strings (interned, so a
- * report with the same filter names on 100k volumes keeps one copy of each)
- * and growable arrays. Nothing here knows an OS or a file format.
+ * The observation model's storage: strings in an interning arena (a report
+ * with the same filter names on 100k volumes keeps one copy of each) and
+ * growable arrays. Nothing here knows an OS or a file format.
  */
 #include "odx/model.h"
 
@@ -9,28 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "odx/alloc.h"
 
-#define CHUNK_MIN 65536u
-
-struct chunk {
-    struct chunk *next;
-    size_t used;
-    size_t size;
-    /* data follows, max_align_t aligned by the allocation */
-};
-
-struct slot {
-    const char *s;
-    size_t len;
-    uint32_t hash;
-};
-
 struct odx_obs_private {
-    struct chunk *chunks;
-    struct slot *slots; /* open addressing, power-of-two size, at most half full */
-    size_t n_slots;
-    size_t n_used;
+    struct odx_arena *arena;
 };
 
 bool odx_code_ok(struct odx_code code)
@@ -52,7 +35,8 @@ enum odx_status odx_obs_new(struct odx_obs **out)
     if (!obs)
         return ODX_E_NOMEM;
     obs->priv = odx_calloc(1, sizeof(*obs->priv));
-    if (!obs->priv) {
+    if (!obs->priv || !(obs->priv->arena = odx_arena_new())) {
+        odx_free(obs->priv);
         odx_free(obs);
         return ODX_E_NOMEM;
     }
@@ -63,7 +47,6 @@ enum odx_status odx_obs_new(struct odx_obs **out)
 void odx_obs_free(struct odx_obs *obs)
 {
     size_t i;
-    struct chunk *c, *next;
     if (!obs)
         return;
     for (i = 0; i < obs->n_volumes; i++) {
@@ -79,111 +62,15 @@ void odx_obs_free(struct odx_obs *obs)
     odx_free((void *)obs->run.volumes);
     odx_free((void *)obs->run.paths);
     if (obs->priv) {
-        for (c = obs->priv->chunks; c; c = next) {
-            next = c->next;
-            odx_free(c);
-        }
-        odx_free(obs->priv->slots);
+        odx_arena_free(obs->priv->arena);
         odx_free(obs->priv);
     }
     odx_free(obs);
 }
 
-/* Bump allocation from the arena; strings only, so no alignment is needed. */
-static char *arena_alloc(struct odx_obs_private *p, size_t size)
-{
-    struct chunk *c = p->chunks;
-    char *mem;
-    if (!c || c->size - c->used < size) {
-        size_t want = size > CHUNK_MIN ? size : CHUNK_MIN;
-        size_t total;
-        if (!odx_add_size(sizeof(struct chunk), want, &total))
-            return NULL;
-        c = odx_malloc(total);
-        if (!c)
-            return NULL;
-        c->used = 0;
-        c->size = want;
-        /* A big one-off string gets its own chunk behind the current one,
-         * so the current chunk's free space is not wasted. */
-        if (p->chunks && want > CHUNK_MIN) {
-            c->next = p->chunks->next;
-            p->chunks->next = c;
-        } else {
-            c->next = p->chunks;
-            p->chunks = c;
-        }
-    }
-    mem = (char *)(c + 1) + c->used;
-    c->used += size;
-    return mem;
-}
-
-static uint32_t hash_bytes(const char *s, size_t len)
-{
-    /* FNV-1a: simple, and good enough for names. */
-    uint32_t h = 2166136261u;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
-static enum odx_status grow_slots(struct odx_obs_private *p)
-{
-    size_t n = p->n_slots ? p->n_slots * 2 : 256;
-    size_t i;
-    struct slot *slots = odx_calloc(n, sizeof(*slots));
-    if (!slots)
-        return ODX_E_NOMEM;
-    for (i = 0; i < p->n_slots; i++) {
-        size_t j;
-        if (!p->slots[i].s)
-            continue;
-        for (j = p->slots[i].hash & (n - 1); slots[j].s; j = (j + 1) & (n - 1))
-            ;
-        slots[j] = p->slots[i];
-    }
-    odx_free(p->slots);
-    p->slots = slots;
-    p->n_slots = n;
-    return ODX_OK;
-}
-
 enum odx_status odx_obs_strn(struct odx_obs *obs, const char *s, size_t len, const char **out)
 {
-    struct odx_obs_private *p = obs->priv;
-    uint32_t h;
-    size_t j;
-    char *copy;
-    *out = NULL;
-    if (!s)
-        return ODX_OK;
-    if (len > ODX_MAX_STRING_BYTES)
-        return ODX_E_TOO_BIG;
-    if (2 * (p->n_used + 1) > p->n_slots && grow_slots(p) != ODX_OK)
-        return ODX_E_NOMEM;
-    h = hash_bytes(s, len);
-    for (j = h & (p->n_slots - 1); p->slots[j].s; j = (j + 1) & (p->n_slots - 1)) {
-        const struct slot *sl = &p->slots[j];
-        if (sl->hash == h && sl->len == len && memcmp(sl->s, s, len) == 0) {
-            *out = sl->s;
-            return ODX_OK;
-        }
-    }
-    copy = arena_alloc(p, len + 1);
-    if (!copy)
-        return ODX_E_NOMEM;
-    memcpy(copy, s, len);
-    copy[len] = '\0';
-    p->slots[j].s = copy;
-    p->slots[j].len = len;
-    p->slots[j].hash = h;
-    p->n_used++;
-    *out = copy;
-    return ODX_OK;
+    return odx_arena_strn(obs->priv->arena, s, len, ODX_MAX_STRING_BYTES, out);
 }
 
 enum odx_status odx_obs_str(struct odx_obs *obs, const char *s, const char **out)
@@ -193,17 +80,12 @@ enum odx_status odx_obs_str(struct odx_obs *obs, const char *s, const char **out
 
 enum odx_status odx_obs_printf(struct odx_obs *obs, const char **out, const char *fmt, ...)
 {
-    char buf[1024];
     va_list ap;
-    int n;
-    *out = NULL;
+    enum odx_status st;
     va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    st = odx_arena_vprintf(obs->priv->arena, out, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return ODX_E_INVAL;
-    /* Longer results are cut: these are one-line labels, not data. */
-    return odx_obs_strn(obs, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, out);
+    return st;
 }
 
 /*
