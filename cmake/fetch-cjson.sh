@@ -14,7 +14,7 @@
 # failure, 2 on misuse; the last line of output says where cJSON.c is.
 set -eu
 
-me=fetch-cjson.sh
+me='fetch-cjson.sh'
 die() {
     printf '%s: error: %s\n' "$me" "$*" >&2
     exit 1
