@@ -176,7 +176,12 @@ _Static_assert(ERROR_OFFLOAD_READ_FLT_NOT_SUPPORTED == 4440 &&
 _Static_assert(ERROR_INVALID_TOKEN == 315 && ERROR_DEVICE_FEATURE_NOT_SUPPORTED == 316 &&
                    ERROR_DEVICE_UNREACHABLE == 321 && ERROR_DEVICE_NO_RESOURCES == 322,
                "storage-side ERROR_* [S12]");
-_Static_assert(SUPPORTED_FS_FEATURES_VALID_MASK == 0xF, "SUPPORTED_FS_FEATURES_* [S18]");
+_Static_assert(SUPPORTED_FS_FEATURES_OFFLOAD_READ == 1 &&
+                   SUPPORTED_FS_FEATURES_OFFLOAD_WRITE == 2 &&
+                   SUPPORTED_FS_FEATURES_QUERY_OPEN == 4 && SUPPORTED_FS_FEATURES_BYPASS_IO == 8,
+               "SUPPORTED_FS_FEATURES_* [S14, S18]");
+/* A newer SDK's mask may hold bits defined later; it must hold these four. */
+_Static_assert((SUPPORTED_FS_FEATURES_VALID_MASK & 0xF) == 0xF, "SUPPORTED_FS_FEATURES_VALID_MASK");
 
 SIZE_IS(struct odx_offload_token, 512);
 _Static_assert(STORAGE_OFFLOAD_MAX_TOKEN_LENGTH == ODX_OFFLOAD_TOKEN_BYTES, "token size");
