@@ -1,5 +1,5 @@
 /*
- * Portable decoders of the raw buffers that Windows hands the
+ * Portable decoders and encoders of the raw buffers that Windows hands the
  * back end: Filter Manager enumeration records (fltlib FilterFindFirst and
  * friends), the ODX offload FSCTL inputs and outputs, and the storage
  * copy-offload descriptor.
@@ -303,11 +303,15 @@ struct odx_winparse_token {
 enum odx_status odx_winparse_token_inspect(const uint8_t *buf, size_t len,
                                            struct odx_winparse_token *out);
 
+/* Writes the well-known zero-data token (512 bytes) to buf. ODX_E_INVAL for NULL, ODX_E_TOO_BIG
+ * when size < 512 (the token does not fit). */
+enum odx_status odx_winparse_token_make_zero(uint8_t *buf, size_t size);
+
 /* ---- FSCTL_OFFLOAD_READ / FSCTL_OFFLOAD_WRITE ---------------------------- */
 
 /* FSCTL_OFFLOAD_READ_INPUT (fact sheet 2.2). */
 struct odx_winparse_read_input {
-    uint32_t size;         /* raw */
+    uint32_t size;         /* decode: raw; encode ignores it and writes 32 */
     uint32_t flags;        /* none defined, send 0 */
     uint32_t token_ttl_ms; /* TokenTimeToLive, milliseconds; 0 = device default */
     uint64_t file_offset;  /* bytes, logical-sector aligned */
@@ -325,7 +329,7 @@ struct odx_winparse_read_output {
 
 /* FSCTL_OFFLOAD_WRITE_INPUT (fact sheet 2.2). */
 struct odx_winparse_write_input {
-    uint32_t size;            /* raw */
+    uint32_t size;            /* decode: raw; encode ignores it and writes 544 */
     uint32_t flags;           /* none defined, send 0 */
     uint64_t file_offset;     /* destination, bytes */
     uint64_t copy_length;     /* bytes */
@@ -357,5 +361,75 @@ enum odx_status odx_winparse_read_input_decode(const uint8_t *buf, size_t len,
                                                struct odx_winparse_read_input *out);
 enum odx_status odx_winparse_write_input_decode(const uint8_t *buf, size_t len,
                                                 struct odx_winparse_write_input *out);
+
+/*
+ * Encoders write exactly the structure size (Size set to it, Reserved 0)
+ * into buf[0..size) and, when written is not NULL, set *written to that
+ * count; on failure nothing is promised about buf and *written is 0.
+ * Statuses: ODX_E_INVAL (NULL), ODX_E_TOO_BIG (size below the structure
+ * size), ODX_E_RANGE (file_offset + copy_length overflows 64 bits, which
+ * Windows rejects too; for the write input also transfer_offset +
+ * copy_length).
+ */
+enum odx_status odx_winparse_read_input_encode(uint8_t *buf, size_t size,
+                                               const struct odx_winparse_read_input *in,
+                                               size_t *written);
+enum odx_status odx_winparse_write_input_encode(uint8_t *buf, size_t size,
+                                                const struct odx_winparse_write_input *in,
+                                                size_t *written);
+enum odx_status odx_winparse_read_output_encode(uint8_t *buf, size_t size,
+                                                const struct odx_winparse_read_output *in,
+                                                size_t *written);
+enum odx_status odx_winparse_write_output_encode(uint8_t *buf, size_t size,
+                                                 const struct odx_winparse_write_output *in,
+                                                 size_t *written);
+
+/* STORAGE_PROPERTY_QUERY {StorageDeviceCopyOffloadProperty (13), PropertyStandardQuery (0),
+ * AdditionalParameters 0} plus padding: 12 bytes. Statuses as for the encoders above. */
+enum odx_status odx_winparse_property_query_encode(uint8_t *buf, size_t size, size_t *written);
+
+/* DEVICE_COPY_OFFLOAD_DESCRIPTOR with Version = Size = 48 when in->version / in->size are 0,
+ * else their values; Reserved 0. Statuses as for the encoders above. */
+enum odx_status odx_winparse_copy_offload_desc_encode(
+    uint8_t *buf, size_t size, const struct odx_winparse_copy_offload_desc *in, size_t *written);
+
+/* ---- Building Filter Manager buffers (tests and fakes) -------------------- */
+
+/*
+ * Appends Filter Manager records to a caller buffer the way fltlib returns
+ * them: each entry starts 8-byte aligned, names follow the fixed part
+ * (2-byte aligned, in declaration order), and the previous entry's
+ * NextEntryOffset is linked to the new one; the last entry's stays 0.
+ * `used` is the byte count a Find call would return. Caller storage: no
+ * cleanup; the builder keeps a pointer to buf.
+ */
+struct odx_winparse_builder {
+    uint8_t *buf;
+    size_t size;
+    size_t used; /* bytes written so far, the last entry's padding excluded */
+    size_t last; /* offset of the last entry */
+    size_t count;
+};
+
+void odx_winparse_builder_init(struct odx_winparse_builder *b, uint8_t *buf, size_t size);
+
+/*
+ * Each appends one entry built from a decoded-style record. Encoded flags are
+ * `kind` in bits 1/2 plus the other bits of `flags`; arm flags are
+ * `arm_flags` with bit 1 set when `detached`. NULL names encode as empty,
+ * with offset 0.
+ * An instance with has_supported_features false uses the 36-byte layout.
+ * Statuses: ODX_E_INVAL (NULL, or a kind other than the two), ODX_E_BAD_UTF8
+ * (a name is not valid UTF-8), ODX_E_RANGE (a name above 65534 bytes of
+ * UTF-16 or past offset 65535), ODX_E_TOO_BIG (the entry does not fit in
+ * the buffer, or the buffer exceeds ODX_WINPARSE_MAX_BUFFER). On failure
+ * the builder and the entries already in buf are unchanged.
+ */
+enum odx_status odx_winparse_build_filter(struct odx_winparse_builder *b,
+                                          const struct odx_winparse_filter *filter);
+enum odx_status odx_winparse_build_volume(struct odx_winparse_builder *b,
+                                          const struct odx_winparse_volume *volume);
+enum odx_status odx_winparse_build_instance(struct odx_winparse_builder *b,
+                                            const struct odx_winparse_instance *instance);
 
 #endif

@@ -1,11 +1,11 @@
 /*
- * Decoders of raw Windows buffers (see odx/winparse.h).
+ * Decoders and encoders of raw Windows buffers (see odx/winparse.h).
  *
  * Portable C over bytes: every multi-byte field is assembled from single
  * bytes at a checked offset, so neither the host's endianness nor its
  * alignment rules matter, and no Windows header is needed. This module
  * must not call the OS, print, or keep pointers into its inputs beyond a
- * call (the walker holds the caller's buffer by design).
+ * call (the walker and the builder hold the caller's buffer by design).
  * Offsets are given as "field @ offset (source)"; source keys refer to
  * section 0 of the project's Windows ODX fact sheet.
  */
@@ -40,6 +40,26 @@ static uint32_t get_be32(const uint8_t *p)
 static uint16_t get_be16(const uint8_t *p)
 {
     return (uint16_t)(((unsigned)p[0] << 8) | (unsigned)p[1]);
+}
+
+static void put_u16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v & 0xFFu);
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v & 0xFFu);
+    p[1] = (uint8_t)((v >> 8) & 0xFFu);
+    p[2] = (uint8_t)((v >> 16) & 0xFFu);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    put_u32(p, (uint32_t)(v & 0xFFFFFFFFu));
+    put_u32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* ---- UTF-16LE to UTF-8 ------------------------------------------------------ */
@@ -530,10 +550,37 @@ enum odx_status odx_winparse_copy_offload_desc_decode(const uint8_t *buf, size_t
     return ODX_OK;
 }
 
+enum odx_status odx_winparse_copy_offload_desc_encode(
+    uint8_t *buf, size_t size, const struct odx_winparse_copy_offload_desc *in, size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!buf || !in)
+        return ODX_E_INVAL;
+    if (size < ODX_WINPARSE_COPY_OFFLOAD_DESC_SIZE)
+        return ODX_E_TOO_BIG;
+    memset(buf, 0, ODX_WINPARSE_COPY_OFFLOAD_DESC_SIZE);
+    put_u32(buf, in->version ? in->version : ODX_WINPARSE_COPY_OFFLOAD_DESC_SIZE);
+    put_u32(buf + 4, in->size ? in->size : ODX_WINPARSE_COPY_OFFLOAD_DESC_SIZE);
+    put_u32(buf + 8, in->max_token_lifetime_s);
+    put_u32(buf + 12, in->default_token_lifetime_s);
+    put_u64(buf + 16, in->max_transfer_size);
+    put_u64(buf + 24, in->optimal_transfer_count);
+    put_u32(buf + 32, in->max_data_descriptors);
+    put_u32(buf + 36, in->max_transfer_length_per_desc);
+    put_u32(buf + 40, in->optimal_transfer_length_per_desc);
+    put_u16(buf + 44, in->optimal_transfer_granularity);
+    if (written)
+        *written = ODX_WINPARSE_COPY_OFFLOAD_DESC_SIZE;
+    return ODX_OK;
+}
+
 /* ---- Offload tokens --------------------------------------------------------------- */
 
 /* STORAGE_OFFLOAD_TOKEN: TokenType[4] @ 0, Reserved[2] @ 4, TokenIdLength[2] @ 6, Token @ 8
  * (S3 ntddstor.h, MS-FSCC 2.1.11 [S8]). */
+static const uint8_t zero_token_head[8] = {0xFF, 0xFF, 0x00, 0x01, 0x00, 0x00, 0x01, 0xF8};
+
 enum odx_status odx_winparse_token_inspect(const uint8_t *buf, size_t len,
                                            struct odx_winparse_token *out)
 {
@@ -562,6 +609,18 @@ enum odx_status odx_winparse_token_inspect(const uint8_t *buf, size_t len,
     return ODX_OK;
 }
 
+enum odx_status odx_winparse_token_make_zero(uint8_t *buf, size_t size)
+{
+    if (!buf)
+        return ODX_E_INVAL;
+    if (size < ODX_WINPARSE_TOKEN_SIZE)
+        return ODX_E_TOO_BIG;
+    /* MAKE_ZERO_TOKEN sets the six header bytes; the rest must be zero (S3). */
+    memset(buf, 0, ODX_WINPARSE_TOKEN_SIZE);
+    memcpy(buf, zero_token_head, sizeof zero_token_head);
+    return ODX_OK;
+}
+
 /* ---- FSCTL_OFFLOAD_READ / WRITE structures ----------------------------------------- */
 
 /* Layouts of fact sheet 2.2 (S7, S8; sizes and offsets S28). */
@@ -584,6 +643,29 @@ enum odx_status odx_winparse_read_input_decode(const uint8_t *buf, size_t len,
     return ODX_OK;
 }
 
+enum odx_status odx_winparse_read_input_encode(uint8_t *buf, size_t size,
+                                               const struct odx_winparse_read_input *in,
+                                               size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!buf || !in)
+        return ODX_E_INVAL;
+    if (size < ODX_WINPARSE_READ_INPUT_SIZE)
+        return ODX_E_TOO_BIG;
+    if (in->copy_length > UINT64_MAX - in->file_offset)
+        return ODX_E_RANGE;
+    memset(buf, 0, ODX_WINPARSE_READ_INPUT_SIZE);
+    put_u32(buf, ODX_WINPARSE_READ_INPUT_SIZE);
+    put_u32(buf + 4, in->flags);
+    put_u32(buf + 8, in->token_ttl_ms);
+    put_u64(buf + 16, in->file_offset);
+    put_u64(buf + 24, in->copy_length);
+    if (written)
+        *written = ODX_WINPARSE_READ_INPUT_SIZE;
+    return ODX_OK;
+}
+
 enum odx_status odx_winparse_read_output_decode(const uint8_t *buf, size_t len,
                                                 struct odx_winparse_read_output *out)
 {
@@ -599,6 +681,25 @@ enum odx_status odx_winparse_read_output_decode(const uint8_t *buf, size_t len,
     out->all_zero_beyond = (out->flags & ODX_WINPARSE_READ_FLAG_ALL_ZERO_BEYOND) != 0;
     out->transfer_length = get_u64(buf + 8);               /* TransferLength @ 8 */
     memcpy(out->token, buf + 16, ODX_WINPARSE_TOKEN_SIZE); /* Token[512] @ 16 */
+    return ODX_OK;
+}
+
+enum odx_status odx_winparse_read_output_encode(uint8_t *buf, size_t size,
+                                                const struct odx_winparse_read_output *in,
+                                                size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!buf || !in)
+        return ODX_E_INVAL;
+    if (size < ODX_WINPARSE_READ_OUTPUT_SIZE)
+        return ODX_E_TOO_BIG;
+    put_u32(buf, ODX_WINPARSE_READ_OUTPUT_SIZE);
+    put_u32(buf + 4, in->flags);
+    put_u64(buf + 8, in->transfer_length);
+    memcpy(buf + 16, in->token, ODX_WINPARSE_TOKEN_SIZE);
+    if (written)
+        *written = ODX_WINPARSE_READ_OUTPUT_SIZE;
     return ODX_OK;
 }
 
@@ -621,6 +722,30 @@ enum odx_status odx_winparse_write_input_decode(const uint8_t *buf, size_t len,
     return ODX_OK;
 }
 
+enum odx_status odx_winparse_write_input_encode(uint8_t *buf, size_t size,
+                                                const struct odx_winparse_write_input *in,
+                                                size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!buf || !in)
+        return ODX_E_INVAL;
+    if (size < ODX_WINPARSE_WRITE_INPUT_SIZE)
+        return ODX_E_TOO_BIG;
+    if (in->copy_length > UINT64_MAX - in->file_offset ||
+        in->copy_length > UINT64_MAX - in->transfer_offset)
+        return ODX_E_RANGE;
+    put_u32(buf, ODX_WINPARSE_WRITE_INPUT_SIZE);
+    put_u32(buf + 4, in->flags);
+    put_u64(buf + 8, in->file_offset);
+    put_u64(buf + 16, in->copy_length);
+    put_u64(buf + 24, in->transfer_offset);
+    memcpy(buf + 32, in->token, ODX_WINPARSE_TOKEN_SIZE);
+    if (written)
+        *written = ODX_WINPARSE_WRITE_INPUT_SIZE;
+    return ODX_OK;
+}
+
 enum odx_status odx_winparse_write_output_decode(const uint8_t *buf, size_t len,
                                                  struct odx_winparse_write_output *out)
 {
@@ -635,4 +760,241 @@ enum odx_status odx_winparse_write_output_decode(const uint8_t *buf, size_t len,
     out->flags = get_u32(buf + 4);          /* Flags @ 4 */
     out->length_written = get_u64(buf + 8); /* LengthWritten @ 8 */
     return ODX_OK;
+}
+
+enum odx_status odx_winparse_write_output_encode(uint8_t *buf, size_t size,
+                                                 const struct odx_winparse_write_output *in,
+                                                 size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!buf || !in)
+        return ODX_E_INVAL;
+    if (size < ODX_WINPARSE_WRITE_OUTPUT_SIZE)
+        return ODX_E_TOO_BIG;
+    put_u32(buf, ODX_WINPARSE_WRITE_OUTPUT_SIZE);
+    put_u32(buf + 4, in->flags);
+    put_u64(buf + 8, in->length_written);
+    if (written)
+        *written = ODX_WINPARSE_WRITE_OUTPUT_SIZE;
+    return ODX_OK;
+}
+
+enum odx_status odx_winparse_property_query_encode(uint8_t *buf, size_t size, size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!buf)
+        return ODX_E_INVAL;
+    if (size < ODX_WINPARSE_PROPERTY_QUERY_SIZE)
+        return ODX_E_TOO_BIG;
+    /* STORAGE_PROPERTY_QUERY: PropertyId @ 0, QueryType @ 4, AdditionalParameters[1] @ 8,
+     * padded to 12 (S3 winioctl.h; fact sheet 2.6). */
+    memset(buf, 0, ODX_WINPARSE_PROPERTY_QUERY_SIZE);
+    put_u32(buf, ODX_WINPARSE_PROPERTY_COPY_OFFLOAD);
+    put_u32(buf + 4, ODX_WINPARSE_QUERY_STANDARD);
+    if (written)
+        *written = ODX_WINPARSE_PROPERTY_QUERY_SIZE;
+    return ODX_OK;
+}
+
+/* ---- Building Filter Manager buffers ------------------------------------------- */
+
+/*
+ * UTF-8 to UTF-16LE. With dst NULL only measures. *bytes receives the UTF-16
+ * byte count. Rejects overlong forms, surrogates and code points above
+ * U+10FFFF (RFC 3629).
+ */
+static enum odx_status utf8_to_utf16(const char *s, uint8_t *dst, size_t *bytes)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t n = 0;
+
+    while (*p) {
+        uint32_t c = *p, min;
+        size_t extra;
+        if (c < 0x80u) {
+            extra = 0;
+            min = 0;
+        } else if (c >= 0xC2u && c <= 0xDFu) {
+            extra = 1;
+            c &= 0x1Fu;
+            min = 0x80u;
+        } else if (c >= 0xE0u && c <= 0xEFu) {
+            extra = 2;
+            c &= 0x0Fu;
+            min = 0x800u;
+        } else if (c >= 0xF0u && c <= 0xF4u) {
+            extra = 3;
+            c &= 0x07u;
+            min = 0x10000u;
+        } else {
+            return ODX_E_BAD_UTF8;
+        }
+        for (size_t i = 1; i <= extra; i++) {
+            /* The NUL terminator is not a continuation byte, so this never reads past it. */
+            if ((p[i] & 0xC0u) != 0x80u)
+                return ODX_E_BAD_UTF8;
+            c = (c << 6) | (p[i] & 0x3Fu);
+        }
+        if (c < min || c > 0x10FFFFu || (c >= 0xD800u && c <= 0xDFFFu))
+            return ODX_E_BAD_UTF8;
+        p += extra + 1;
+        if (c < 0x10000u) {
+            if (dst)
+                put_u16(dst + n, (uint16_t)c);
+            n += 2;
+        } else {
+            c -= 0x10000u;
+            if (dst) {
+                put_u16(dst + n, (uint16_t)(0xD800u + (c >> 10)));
+                put_u16(dst + n + 2, (uint16_t)(0xDC00u + (c & 0x3FFu)));
+            }
+            n += 4;
+        }
+        if (n > 0xFFFEu)
+            return ODX_E_RANGE; /* the length field is a USHORT */
+    }
+    *bytes = n;
+    return ODX_OK;
+}
+
+/* A name to place after the fixed part: the (length, offset) fields sit at len_at / off_at;
+ * off_at 0 means the name is inline right after the fixed part (volume records). */
+struct name_field {
+    const char *utf8;
+    size_t len_at;
+    size_t off_at;
+};
+
+/* head holds the fixed part (NextEntryOffset 0); names are appended in order. */
+static enum odx_status build_entry(struct odx_winparse_builder *b, uint8_t *head, size_t fixed,
+                                   const struct name_field *names, size_t n_names)
+{
+    size_t start, cursor = fixed, bytes[4];
+
+    if (!b || !b->buf)
+        return ODX_E_INVAL;
+    if (b->size > ODX_WINPARSE_MAX_BUFFER)
+        return ODX_E_TOO_BIG;
+    for (size_t i = 0; i < n_names; i++) {
+        enum odx_status st = utf8_to_utf16(names[i].utf8, NULL, &bytes[i]);
+        if (st != ODX_OK)
+            return st;
+        put_u16(head + names[i].len_at, (uint16_t)bytes[i]);
+        if (bytes[i] == 0)
+            continue; /* an empty name has no data; its offset stays 0 */
+        if (cursor > 0xFFFFu)
+            return ODX_E_RANGE; /* the offset field is a USHORT */
+        if (names[i].off_at)
+            put_u16(head + names[i].off_at, (uint16_t)cursor);
+        cursor += bytes[i];
+    }
+    /* Entries start 8-byte aligned (S1). used <= size <= ODX_WINPARSE_MAX_BUFFER. */
+    start = b->count ? (b->used + 7u) & ~(size_t)7u : 0;
+    if (start > b->size || cursor > b->size - start)
+        return ODX_E_TOO_BIG;
+    memset(b->buf + b->used, 0, start - b->used);
+    memcpy(b->buf + start, head, fixed);
+    cursor = fixed;
+    for (size_t i = 0; i < n_names; i++) {
+        size_t dummy;
+        (void)utf8_to_utf16(names[i].utf8, b->buf + start + cursor, &dummy);
+        cursor += bytes[i];
+    }
+    if (b->count)
+        put_u32(b->buf + b->last, (uint32_t)(start - b->last));
+    b->last = start;
+    b->used = start + cursor;
+    b->count++;
+    return ODX_OK;
+}
+
+void odx_winparse_builder_init(struct odx_winparse_builder *b, uint8_t *buf, size_t size)
+{
+    b->buf = buf;
+    b->size = size;
+    b->used = 0;
+    b->last = 0;
+    b->count = 0;
+}
+
+static uint32_t kind_bits(enum odx_winparse_kind kind)
+{
+    return kind == ODX_WINPARSE_KIND_MINIFILTER ? 1u : 2u;
+}
+
+static bool kind_ok(enum odx_winparse_kind kind)
+{
+    return kind == ODX_WINPARSE_KIND_MINIFILTER || kind == ODX_WINPARSE_KIND_LEGACY;
+}
+
+enum odx_status odx_winparse_build_filter(struct odx_winparse_builder *b,
+                                          const struct odx_winparse_filter *filter)
+{
+    uint8_t head[ODX_WINPARSE_FILTER_SIZE] = {0};
+    struct name_field names[2];
+
+    if (!filter || !kind_ok(filter->kind))
+        return ODX_E_INVAL;
+    put_u32(head + 4, (filter->flags & ~3u) | kind_bits(filter->kind));
+    put_u32(head + 8, filter->arm_flags);
+    if (filter->kind == ODX_WINPARSE_KIND_MINIFILTER) {
+        put_u32(head + 12, filter->frame_id);
+        put_u32(head + 16, filter->instance_count);
+        names[0] = (struct name_field){filter->name, 20, 22};
+        names[1] = (struct name_field){filter->altitude, 24, 26};
+    } else {
+        names[0] = (struct name_field){filter->name, 12, 14};
+        names[1] = (struct name_field){filter->altitude, 16, 18};
+    }
+    return build_entry(b, head, sizeof head, names, 2);
+}
+
+enum odx_status odx_winparse_build_volume(struct odx_winparse_builder *b,
+                                          const struct odx_winparse_volume *volume)
+{
+    uint8_t head[ODX_WINPARSE_VOLUME_SIZE] = {0};
+    struct name_field name;
+
+    if (!volume)
+        return ODX_E_INVAL;
+    put_u32(head + 4, volume->flags | (volume->detached ? 1u : 0u));
+    put_u32(head + 8, volume->frame_id);
+    put_u32(head + 12, volume->fs_type);
+    name = (struct name_field){volume->name, 16, 0};
+    return build_entry(b, head, sizeof head, &name, 1);
+}
+
+enum odx_status odx_winparse_build_instance(struct odx_winparse_builder *b,
+                                            const struct odx_winparse_instance *instance)
+{
+    uint8_t head[ODX_WINPARSE_INSTANCE_SIZE] = {0};
+    struct name_field names[4];
+    size_t n = 0, fixed;
+    const struct odx_winparse_instance *in = instance;
+
+    if (!in || !kind_ok(in->kind))
+        return ODX_E_INVAL;
+    fixed = in->has_supported_features ? ODX_WINPARSE_INSTANCE_SIZE
+                                       : ODX_WINPARSE_INSTANCE_SIZE_PREWIN8;
+    put_u32(head + 4, (in->flags & ~3u) | kind_bits(in->kind));
+    put_u32(head + 8, in->arm_flags | (in->detached ? 1u : 0u));
+    if (in->kind == ODX_WINPARSE_KIND_MINIFILTER) {
+        put_u32(head + 12, in->frame_id);
+        put_u32(head + 16, in->fs_type);
+        names[n++] = (struct name_field){in->instance_name, 20, 22};
+        names[n++] = (struct name_field){in->altitude, 24, 26};
+        names[n++] = (struct name_field){in->volume_name, 28, 30};
+        names[n++] = (struct name_field){in->filter_name, 32, 34};
+        if (in->has_supported_features)
+            put_u32(head + 36, in->supported_features);
+    } else {
+        names[n++] = (struct name_field){in->altitude, 12, 14};
+        names[n++] = (struct name_field){in->volume_name, 16, 18};
+        names[n++] = (struct name_field){in->filter_name, 20, 22};
+        if (in->has_supported_features)
+            put_u32(head + 24, in->supported_features);
+    }
+    return build_entry(b, head, fixed, names, n);
 }
