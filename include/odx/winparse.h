@@ -13,8 +13,9 @@
  * Source keys in comments (S1, S3 ...) refer to the project's Windows ODX
  * fact sheet (its section 0 lists them).
  *
- * Ownership, for the whole module: buffers passed in are borrowed and never
- * kept. A decoded record (struct odx_winparse_filter, _volume, _instance)
+ * Ownership, for the whole module: buffers passed in are borrowed; only a
+ * walker or a builder keeps a pointer to the buffer it was initialised with,
+ * so that buffer must outlive it. A decoded record (struct odx_winparse_filter, _volume, _instance)
  * owns its strings, which are UTF-8, NUL-terminated and allocated with
  * odx_malloc; release them with the matching *_cleanup function, which
  * accepts a zeroed or already cleaned-up record. Every decoder zeroes its
