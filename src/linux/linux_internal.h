@@ -1,0 +1,147 @@
+/*
+ * Linux back end, private interface: the observation parsers that the probe
+ * (trial FICLONE / copy_file_range runs) builds on.
+ *
+ * Everything here is pure: it works on text the caller read. Nothing prints,
+ * nothing exits, nothing calls statx, ioctl or copy_file_range: that is the
+ * probe's job.
+ *
+ * Ownership rule: parameters are borrowed. A struct filled by a *_parse or
+ * *_walk function owns its memory and is released with the matching *_cleanup;
+ * pointers into it stay valid until then. Anything that points at a parsed
+ * mount borrows it and must not outlive the struct odx_linux_mounts it came
+ * from.
+ */
+#ifndef ODX_LINUX_INTERNAL_H
+#define ODX_LINUX_INTERNAL_H
+
+#include "odx/status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- /proc/self/mountinfo ------------------------------------------------ */
+
+/* Hard caps. The kernel writes no such limits; these keep hostile or runaway
+ * input (a saved report, a container host with a mount storm) bounded. */
+#define ODX_LINUX_MOUNTINFO_MAX_BYTES    ((size_t)16 << 20) /* whole text */
+#define ODX_LINUX_MOUNTINFO_MAX_LINES    100000u
+#define ODX_LINUX_MOUNTINFO_MAX_LINE     ((size_t)256 << 10) /* 500 overlay layers fit */
+#define ODX_LINUX_MOUNTINFO_MAX_OPTS     2000000u            /* options over all mounts */
+#define ODX_LINUX_MOUNT_MAX_OPTS         4096u               /* options of one mount, all lists */
+#define ODX_LINUX_MOUNT_MAX_TAGS         8u  /* optional fields; the kernel writes <= 4 */
+#define ODX_LINUX_MOUNTINFO_MAX_PROBLEMS 64u /* problems kept; all are counted */
+
+/* One comma-separated option or optional field, unescaped. */
+struct odx_linux_opt {
+    const char *key;   /* never NULL, never empty */
+    const char *value; /* after the first '=' (':' for optional fields); NULL when absent */
+};
+
+struct odx_linux_opts {
+    const struct odx_linux_opt *items;
+    size_t count;
+};
+
+/* One line of mountinfo (proc(5); fs/proc_namespace.c show_mountinfo). Strings are
+ * NUL-terminated with the kernel's \ooo octal escapes decoded. */
+struct odx_linux_mount {
+    uint32_t mount_id;  /* field 1, <= INT32_MAX; equals statx stx_mnt_id (STATX_MNT_ID) */
+    uint32_t parent_id; /* field 2; may name a mount outside this namespace view */
+    uint32_t dev_major; /* field 3, st_dev of the superblock: 0:N for anonymous devices */
+    uint32_t dev_minor;
+    const char *root;        /* field 4: "/" or the bind / subvolume root ("/sub", "/sv") */
+    const char *mount_point; /* field 5, absolute */
+    struct odx_linux_opts mount_opts; /* field 6: per-mount options ("rw", "nosuid" ...) */
+    struct odx_linux_opts tags;       /* optional fields: shared:N, master:N, unbindable */
+    uint32_t shared_group;            /* N of shared:N; 0 when not shared */
+    uint32_t master_group;            /* N of master:N; 0 when not a slave */
+    const char *fstype;               /* "xfs"; "fuse" for "fuse.sshfs"; never empty */
+    const char *subtype;              /* "sshfs" for "fuse.sshfs"; NULL when the type has no '.' */
+    const char *source;               /* may be empty; "none" when the mounter gave none */
+    struct odx_linux_opts super_opts; /* per-superblock options, first is "rw" or "ro" */
+    bool read_only;                   /* "ro" among per-mount or superblock options */
+    size_t line;                      /* 1-based line number in the parsed text */
+};
+
+/* A line that was skipped. */
+struct odx_linux_mountinfo_problem {
+    size_t line;            /* 1-based */
+    enum odx_status status; /* ODX_E_MALFORMED, or ODX_E_TRUNCATED for a last line without '\n' */
+    const char *what;       /* static English text naming the fault */
+};
+
+/* Private: one entry of the mount-id index. */
+struct odx_linux_id_index {
+    uint32_t mount_id;
+    size_t index;
+};
+
+/* Parsed mountinfo. Owns every string and array it points to. */
+struct odx_linux_mounts {
+    struct odx_linux_mount *items; /* in file order */
+    size_t count;
+    struct odx_linux_mountinfo_problem problems[ODX_LINUX_MOUNTINFO_MAX_PROBLEMS];
+    size_t problem_count; /* entries filled in problems[] */
+    size_t problem_total; /* all problems, including those not kept */
+    /* private */
+    char *text_;
+    struct odx_linux_opt *opt_store_;
+    struct odx_linux_id_index *by_id_; /* sorted by mount_id, then file order */
+};
+
+/* Make *m empty; cleanup is then safe. */
+void odx_linux_mounts_init(struct odx_linux_mounts *m);
+
+/*
+ * Parse the bytes of /proc/self/mountinfo (len bytes, no NUL needed) into *out,
+ * which is reset on entry and filled only on success; release with
+ * odx_linux_mounts_cleanup.
+ *
+ * A malformed line (missing " - " separator, a bad or overflowing number, too
+ * many or too few fields, an empty field, a NUL byte, a line over
+ * ODX_LINUX_MOUNTINFO_MAX_LINE, an escape that decodes to NUL or is not three
+ * octal digits in root, mount point, type or source, a duplicated mount id)
+ * is skipped and recorded in out->problems with its line number, and parsing
+ * goes on: one odd file system must not hide every other mount. A last line
+ * without '\n' is recorded as ODX_E_TRUNCATED and skipped, since its options
+ * may be cut short. The caller decides whether problems are fatal.
+ *
+ * Returns ODX_OK; ODX_E_INVAL (NULL out, or NULL text with len > 0);
+ * ODX_E_EMPTY (len 0); ODX_E_TOO_BIG (over the byte, line or option caps);
+ * ODX_E_NOMEM.
+ */
+enum odx_status odx_linux_mounts_parse(struct odx_linux_mounts *out, const char *text, size_t len);
+
+/* Free what *m owns and make it empty. NULL is fine. */
+void odx_linux_mounts_cleanup(struct odx_linux_mounts *m);
+
+/*
+ * The mount whose mountinfo field 1 equals mnt_id, as statx(2) reports it in
+ * stx_mnt_id when asked for STATX_MNT_ID (Linux 5.8). The ids of
+ * STATX_MNT_ID_UNIQUE (Linux 6.8) belong to statmount(2) and do not match
+ * mountinfo; they start above 2^31 (fs/namespace.c MNT_UNIQUE_ID_OFFSET)
+ * while mountinfo ids are ints, so values over INT32_MAX find nothing.
+ * NULL when absent.
+ */
+const struct odx_linux_mount *odx_linux_mounts_find_id(const struct odx_linux_mounts *m,
+                                                       uint64_t mnt_id);
+
+/*
+ * The mount that holds abs_path according to mount points alone: the longest
+ * mount point that is a prefix of the path on component boundaries
+ * ("/srv/x" holds "/srv/x/y", not "/srv/xy"), skipping mounts that are
+ * covered by another mount on the same point or hidden under a later mount
+ * on one of their parent directories. "//" and "." components are ignored;
+ * a ".." component, a relative path or one over PATH_MAX finds nothing, since
+ * resolving it needs the file system. Symlinks are not followed: the probe
+ * should pass realpath() results when it can. NULL when nothing matches.
+ */
+const struct odx_linux_mount *odx_linux_mounts_find_path(const struct odx_linux_mounts *m,
+                                                         const char *abs_path);
+
+/* The last option named key (mount options repeat; the last one counts), or NULL. */
+const struct odx_linux_opt *odx_linux_opts_find(const struct odx_linux_opts *opts, const char *key);
+
+#endif
