@@ -144,4 +144,46 @@ const struct odx_linux_mount *odx_linux_mounts_find_path(const struct odx_linux_
 /* The last option named key (mount options repeat; the last one counts), or NULL. */
 const struct odx_linux_opt *odx_linux_opts_find(const struct odx_linux_opts *opts, const char *key);
 
+/* ---- file-system knowledge and classification --------------------------- */
+
+/* What a file system can do for a copy, as far as the type alone tells. */
+enum odx_linux_cap {
+    ODX_LINUX_CAP_UNKNOWN = 0, /* type not in the table */
+    ODX_LINUX_CAP_NO,          /* never: the kernel code has no such operation */
+    ODX_LINUX_CAP_YES,         /* always on this type */
+    ODX_LINUX_CAP_FEATURE,     /* only with an on-disk feature or option mountinfo may not show */
+    ODX_LINUX_CAP_SERVER,      /* network file system: only if the server supports it */
+    ODX_LINUX_CAP_DAEMON,      /* FUSE: only if the daemon implements it */
+    ODX_LINUX_CAP_LAYER,       /* decided by the file system underneath (overlay upper) */
+};
+
+/* One row of the knowledge table. Static storage. */
+struct odx_linux_fs_info {
+    const char *name;           /* "xfs", "fuse", or "fuse.<subtype>" for a known FUSE daemon */
+    bool pseudo;                /* not a place for user files: leave out of the probe */
+    bool network;               /* data lives on another machine */
+    enum odx_linux_cap reflink; /* FICLONE / FICLONERANGE */
+    enum odx_linux_cap copy_offload; /* copy_file_range does better than a byte copy */
+    const char *note;                /* one line for the report */
+};
+
+/* The row for fstype (and subtype, for "fuse.<subtype>" rows); never NULL: an
+ * unknown type gets a row whose capabilities are ODX_LINUX_CAP_UNKNOWN. */
+const struct odx_linux_fs_info *odx_linux_fs_lookup(const char *fstype, const char *subtype);
+
+/* A mount judged from mountinfo alone. */
+struct odx_linux_mount_class {
+    const struct odx_linux_fs_info *fs; /* never NULL after classify */
+    bool candidate;                     /* worth probing: holds files */
+    bool writable;                      /* can be a copy destination */
+    enum odx_linux_cap reflink;         /* fs->reflink refined by this mount's options */
+    enum odx_linux_cap copy_offload;
+    const char *reason; /* static: why it is left out or how options changed the answer; NULL */
+};
+
+/* Classify m into *out (always filled; no failure). Options refine the table:
+ * NFS needs vers=4.2, SMB1 (vers=1.0) has neither operation, ceph offloads
+ * copy_file_range only with "copyfrom". */
+void odx_linux_mount_classify(const struct odx_linux_mount *m, struct odx_linux_mount_class *out);
+
 #endif
