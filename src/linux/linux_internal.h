@@ -186,4 +186,59 @@ struct odx_linux_mount_class {
  * copy_file_range only with "copyfrom". */
 void odx_linux_mount_classify(const struct odx_linux_mount *m, struct odx_linux_mount_class *out);
 
+/* ---- overlayfs ----------------------------------------------------------- */
+
+/* fs/overlayfs/params.h OVL_MAX_STACK. */
+#define ODX_LINUX_OVL_MAX_LAYERS 500u
+
+enum odx_linux_ovl_role {
+    ODX_LINUX_OVL_UPPER,
+    ODX_LINUX_OVL_WORK,
+    ODX_LINUX_OVL_LOWER, /* merged lower layer, topmost first */
+    ODX_LINUX_OVL_DATA,  /* data-only lower layer ("::" or datadir+) */
+};
+
+struct odx_linux_ovl_layer {
+    enum odx_linux_ovl_role role;
+    char *path; /* as overlayfs resolved it: octal and backslash escapes removed */
+    const struct odx_linux_mount *mount; /* holder by odx_linux_mounts_find_path; NULL if unknown */
+};
+
+struct odx_linux_overlay {
+    struct odx_linux_ovl_layer *layers; /* upper, work, lowers top-down, data layers */
+    size_t count;
+    size_t lower_count; /* merged lower layers */
+    size_t data_count;  /* data-only layers */
+    bool has_upper;
+    bool is_volatile; /* "volatile": no sync to the upper fs */
+    /* Values as shown, or NULL when the kernel left them out (module default). Borrowed
+     * from the mount. */
+    const char *metacopy;
+    const char *redirect_dir;
+    const char *index;
+    const char *xino;
+};
+
+void odx_linux_overlay_init(struct odx_linux_overlay *ov);
+
+/*
+ * Read the layers of overlay mount m from its superblock options: lowerdir=
+ * (':'-separated, "::" before data-only layers, '\' escaping ':' ',' and
+ * itself, Documentation/filesystems/overlayfs.rst), or the lowerdir+= /
+ * datadir+= form (Linux 6.8; one literal path each), upperdir=, workdir=.
+ * Each layer is resolved with odx_linux_mounts_find_path when mounts is not
+ * NULL, so an overlay on XFS shows its upper on the xfs mount. *out is reset
+ * on entry and filled only on success; release with odx_linux_overlay_cleanup.
+ *
+ * Returns ODX_OK; ODX_E_INVAL (m not an overlay mount); ODX_E_MALFORMED (no
+ * lower layer, empty layer, ":::", a leading or trailing ':', lowerdir mixed
+ * with lowerdir+, upperdir without workdir); ODX_E_TOO_BIG (over
+ * ODX_LINUX_OVL_MAX_LAYERS); ODX_E_NOMEM.
+ */
+enum odx_status odx_linux_overlay_parse(struct odx_linux_overlay *out,
+                                        const struct odx_linux_mount *m,
+                                        const struct odx_linux_mounts *mounts);
+
+void odx_linux_overlay_cleanup(struct odx_linux_overlay *ov);
+
 #endif
