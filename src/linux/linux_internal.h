@@ -2,9 +2,9 @@
  * Linux back end, private interface: the observation parsers that the probe
  * (trial FICLONE / copy_file_range runs) builds on.
  *
- * Everything here is pure: it works on text the caller read. Nothing prints,
- * nothing exits, nothing calls statx, ioctl or copy_file_range: that is the
- * probe's job.
+ * Everything here is pure except the block-device walker, which reads a sysfs
+ * tree below a root directory the caller names. Nothing prints, nothing exits,
+ * nothing calls statx, ioctl or copy_file_range: that is the probe's job.
  *
  * Ownership rule: parameters are borrowed. A struct filled by a *_parse or
  * *_walk function owns its memory and is released with the matching *_cleanup;
@@ -240,5 +240,87 @@ enum odx_status odx_linux_overlay_parse(struct odx_linux_overlay *out,
                                         const struct odx_linux_mounts *mounts);
 
 void odx_linux_overlay_cleanup(struct odx_linux_overlay *ov);
+
+/* ---- block-device chain from sysfs --------------------------------------- */
+
+#define ODX_LINUX_BLK_MAX_DEPTH  16u   /* dm over md over partition ... rarely passes 6 */
+#define ODX_LINUX_BLK_MAX_LAYERS 256u  /* a VG over many PVs */
+#define ODX_LINUX_BLK_MAX_SLAVES 4096u /* slaves/ entries read per device, then sorted */
+
+enum odx_linux_blk_kind {
+    ODX_LINUX_BLK_UNKNOWN = 0, /* could not be read */
+    ODX_LINUX_BLK_DISK,        /* whole disk: vda, sda, nvme0n1 ... */
+    ODX_LINUX_BLK_PARTITION,   /* has a "partition" attribute; the next layer is its disk */
+    ODX_LINUX_BLK_LOOP,
+    ODX_LINUX_BLK_ZRAM,
+    ODX_LINUX_BLK_MD,               /* md/level tells raid0/raid1/... */
+    ODX_LINUX_BLK_DM_CRYPT,         /* dm uuid "CRYPT-" (LUKS1/2, PLAIN, BITLK ...) */
+    ODX_LINUX_BLK_DM_VERITY,        /* "CRYPT-VERITY-" */
+    ODX_LINUX_BLK_DM_INTEGRITY,     /* "CRYPT-INTEGRITY-" */
+    ODX_LINUX_BLK_DM_LVM,           /* "LVM-": a logical volume */
+    ODX_LINUX_BLK_DM_LVM_THIN,      /* an LVM volume whose lower layer is a thin pool */
+    ODX_LINUX_BLK_DM_LVM_THIN_POOL, /* "-tpool" layer, or its _tdata/_tmeta volumes */
+    ODX_LINUX_BLK_DM_MULTIPATH,     /* "mpath-" */
+    ODX_LINUX_BLK_DM_PARTITION,     /* "part<N>-": kpartx partition of a dm device */
+    ODX_LINUX_BLK_DM_OTHER,         /* dm without a known uuid prefix */
+};
+
+struct odx_linux_blk_layer {
+    enum odx_linux_blk_kind kind;
+    char *name;     /* kernel name: "loop0", "dm-0", "sda1" */
+    char *sys_path; /* device directory, relative to the sysfs root: "/devices/virtual/..." */
+    uint32_t major, minor; /* from "dev"; 0:0 when unreadable */
+    size_t depth;          /* 0 for the device the file system sits on */
+    size_t parent;         /* index of the layer above; SIZE_MAX for the top */
+    size_t same_as;        /* listed before at this index (shared or cyclic); else SIZE_MAX */
+    bool read_only;        /* "ro" attribute is 1 */
+    char *backing_file;    /* loop/backing_file without " (deleted)"; NULL otherwise */
+    bool backing_deleted;  /* the kernel appended " (deleted)" */
+    const struct odx_linux_mount *backing_mount; /* holder of backing_file, if mounts given */
+    char *dm_name, *dm_uuid;                     /* dm/name, dm/uuid; NULL if not dm */
+    char *md_level;                              /* md/level ("raid1"); NULL if not md */
+    int read_errno; /* errno when the directory could not be resolved; else 0 */
+};
+
+struct odx_linux_blk_chain {
+    struct odx_linux_blk_layer *layers; /* depth-first from the top; a plain stack is a list */
+    size_t count;
+    bool truncated; /* a depth, layer or slave cap stopped the walk */
+};
+
+void odx_linux_blk_chain_init(struct odx_linux_blk_chain *c);
+
+/*
+ * Walk the block devices under major:minor from sys_root ("/sys" in
+ * production; tests pass a fake tree): <sys_root>/dev/block/M:m, then
+ * recursively the slaves/ of each device (dm, md) and the disk of each
+ * partition, depth-first with slaves in name order, at most
+ * ODX_LINUX_BLK_MAX_DEPTH deep. A device met twice (shared PV, or a cycle)
+ * is listed again with same_as set and not followed. Loop backing files are
+ * resolved against mounts when it is not NULL. *out is reset on entry and
+ * filled only on success; release with odx_linux_blk_chain_cleanup.
+ *
+ * Returns ODX_OK; ODX_E_INVAL (NULL argument); ODX_E_NOT_FOUND (no such
+ * device: 0:N anonymous devices of btrfs, tmpfs, overlay, FUSE have none);
+ * ODX_E_OS (the top device could not be read; *os_errno, when not NULL, gets
+ * errno); ODX_E_MALFORMED (its "dev" is not M:m, or an attribute holds a
+ * NUL); ODX_E_TOO_BIG (a path over PATH_MAX, an attribute over 8 KiB);
+ * ODX_E_NOMEM. Lower layers that cannot be read or make no sense are listed
+ * as ODX_LINUX_BLK_UNKNOWN with read_errno, not failed.
+ */
+enum odx_status odx_linux_blk_chain_walk(struct odx_linux_blk_chain *out, const char *sys_root,
+                                         uint32_t major, uint32_t minor,
+                                         const struct odx_linux_mounts *mounts, int *os_errno);
+
+/* As odx_linux_blk_chain_walk, starting at <sys_root>/class/block/<kname>: for a
+ * btrfs mount whose source is /dev/loop2, kname "loop2". */
+enum odx_status odx_linux_blk_chain_walk_name(struct odx_linux_blk_chain *out, const char *sys_root,
+                                              const char *kname,
+                                              const struct odx_linux_mounts *mounts, int *os_errno);
+
+void odx_linux_blk_chain_cleanup(struct odx_linux_blk_chain *c);
+
+/* Static English name of a kind: "loop", "dm-crypt", "lvm-thin-pool" ... */
+const char *odx_linux_blk_kind_name(enum odx_linux_blk_kind kind);
 
 #endif
