@@ -323,4 +323,65 @@ void odx_linux_blk_chain_cleanup(struct odx_linux_blk_chain *c);
 /* Static English name of a kind: "loop", "dm-crypt", "lvm-thin-pool" ... */
 const char *odx_linux_blk_kind_name(enum odx_linux_blk_kind kind);
 
+/* ---- FIEMAP -------------------------------------------------------------- */
+
+/* include/uapi/linux/fiemap.h; the test checks these against the system header. */
+#define ODX_LINUX_FIEMAP_EXTENT_LAST        0x00000001u
+#define ODX_LINUX_FIEMAP_EXTENT_UNKNOWN     0x00000002u
+#define ODX_LINUX_FIEMAP_EXTENT_DELALLOC    0x00000004u
+#define ODX_LINUX_FIEMAP_EXTENT_ENCODED     0x00000008u
+#define ODX_LINUX_FIEMAP_EXTENT_NOT_ALIGNED 0x00000100u
+#define ODX_LINUX_FIEMAP_EXTENT_DATA_INLINE 0x00000200u
+#define ODX_LINUX_FIEMAP_EXTENT_DATA_TAIL   0x00000400u
+#define ODX_LINUX_FIEMAP_EXTENT_UNWRITTEN   0x00000800u
+#define ODX_LINUX_FIEMAP_EXTENT_SHARED      0x00002000u
+
+#define ODX_LINUX_FIEMAP_MAX_EXTENTS 1000000u
+
+/* The fields of struct fiemap_extent that matter, in bytes. */
+struct odx_linux_fiemap_extent {
+    uint64_t logical;
+    uint64_t physical;
+    uint64_t length;
+    uint32_t flags;
+};
+
+enum odx_linux_share {
+    ODX_LINUX_SHARE_EMPTY = 0, /* no data bytes in the map (empty or all holes) */
+    ODX_LINUX_SHARE_NONE,      /* data bytes known, none shared: a byte copy */
+    ODX_LINUX_SHARE_SOME,
+    ODX_LINUX_SHARE_ALL,           /* every data byte shared: a reflink or offload */
+    ODX_LINUX_SHARE_INDETERMINATE, /* data bytes exist but none can be judged */
+};
+
+struct odx_linux_share_result {
+    enum odx_linux_share verdict;
+    uint64_t shared_bytes;   /* SHARED, location known */
+    uint64_t unshared_bytes; /* not SHARED, location known, or DELALLOC */
+    uint64_t unknown_bytes;  /* UNKNOWN without DELALLOC: location not known yet */
+    uint64_t inline_bytes;   /* DATA_INLINE / DATA_TAIL: kept with metadata, never shared */
+    bool saw_last;           /* an extent carried FIEMAP_EXTENT_LAST */
+    bool complete;           /* saw_last, or the extents reach file_size */
+};
+
+/*
+ * Say how much of a file's data is in SHARED extents (FIEMAP_EXTENT_SHARED,
+ * Documentation/filesystems/fiemap.rst), counting only bytes below file_size
+ * (preallocation past EOF is not data). Holes are not data. DELALLOC bytes
+ * count as unshared: only buffered writes create them, never a reflink (pass
+ * FIEMAP_FLAG_SYNC to avoid them). UNKNOWN bytes without DELALLOC cannot be
+ * judged. INLINE/TAIL bytes live with metadata and are left out of the
+ * verdict. ENCODED and UNWRITTEN extents count like any other. ALL needs a
+ * complete map: one without FIEMAP_EXTENT_LAST that stops before file_size
+ * may have been cut short by the caller's extent count, and is SOME at best.
+ *
+ * Extents must be in ascending logical order without overlap. *out is reset
+ * on entry and filled only on success. Returns ODX_OK; ODX_E_INVAL (NULL out,
+ * or NULL extents with count > 0); ODX_E_TOO_BIG (count over
+ * ODX_LINUX_FIEMAP_MAX_EXTENTS); ODX_E_RANGE (logical + length overflows);
+ * ODX_E_MALFORMED (out of order or overlapping).
+ */
+enum odx_status odx_linux_fiemap_assess(const struct odx_linux_fiemap_extent *extents, size_t count,
+                                        uint64_t file_size, struct odx_linux_share_result *out);
+
 #endif
