@@ -110,7 +110,7 @@ struct odx_result {
     const char *headline;  /* one line for the console */
     const char **evidence; /* facts that led to the verdict, raw numbers included */
     size_t n_evidence;
-    const char *remedy;           /* what to do, or NULL when nothing is needed */
+    const char *remedy;      /* what to do, or NULL when nothing is needed */
     struct odx_code code;    /* the deciding trial code (kind NONE when no trial decided) */
     enum odx_stage_id stage; /* the stage of that code; ODX_STAGE_COUNT when code is NONE */
     /*

@@ -1071,6 +1071,30 @@ static bool offload_bits_differ(uint32_t a, uint32_t b)
 }
 
 /*
+ * Raises declared_locations_differ for f on rb, or machine-wide when rb is
+ * NULL, when both registry locations hold a value with different offload bits.
+ */
+static enum odx_status locations_flag(struct builder *b, struct rb *rb, const struct odx_filter *f)
+{
+    if (f->declared.state != ODX_SETTING_PRESENT ||
+        f->declared_parameters.state != ODX_SETTING_PRESENT ||
+        !offload_bits_differ(f->declared.value, f->declared_parameters.value))
+        return ODX_OK;
+#define LOCATIONS_FMT                                                                              \
+    "registry: Services\\%s\\SupportedFeatures = 0x%" PRIX32                                       \
+    " but Services\\%s\\Parameters\\SupportedFeatures = 0x%" PRIX32                                \
+    "; which location wins is unconfirmed"
+    if (rb)
+        return flag(b, rb, ODX_FLAG_DECLARED_LOCATIONS_DIFFER, f->name, LOCATIONS_FMT,
+                    nz(f->name, "(unnamed)"), f->declared.value, nz(f->name, "(unnamed)"),
+                    f->declared_parameters.value);
+    return mflag(b, ODX_FLAG_DECLARED_LOCATIONS_DIFFER, f->name, LOCATIONS_FMT,
+                 nz(f->name, "(unnamed)"), f->declared.value, nz(f->name, "(unnamed)"),
+                 f->declared_parameters.value);
+#undef LOCATIONS_FMT
+}
+
+/*
  * Declared-vs-runtime mismatch, the two registry locations disagreeing, and
  * legacy filters, for each instance of the target; the first occurrence of
  * each per filter is also raised machine-wide. Only the offload bits are
@@ -1121,18 +1145,8 @@ static enum odx_status instance_flags(struct builder *b, struct rb *rb, size_t n
     }
     /* Registry locations disagreeing: a property of the filter, raised once per target. */
     for (i = 0; i < n; i++) {
-        const struct inst *ii = &b->insts[i];
-        const struct odx_filter *f = ii->fe ? ii->fe->filter : NULL;
-        if (!f || f->declared.state != ODX_SETTING_PRESENT ||
-            f->declared_parameters.state != ODX_SETTING_PRESENT ||
-            !offload_bits_differ(f->declared.value, f->declared_parameters.value))
-            continue;
-        if ((st = flag(b, rb, ODX_FLAG_DECLARED_LOCATIONS_DIFFER, f->name,
-                       "registry: Services\\%s\\SupportedFeatures = 0x%" PRIX32
-                       " but Services\\%s\\Parameters\\SupportedFeatures = 0x%" PRIX32
-                       "; which location wins is unconfirmed",
-                       f->name, f->declared.value, f->name, f->declared_parameters.value)) !=
-            ODX_OK)
+        const struct odx_filter *f = b->insts[i].fe ? b->insts[i].fe->filter : NULL;
+        if (f && (st = locations_flag(b, rb, f)) != ODX_OK)
             return st;
     }
     return ODX_OK;
@@ -1263,6 +1277,16 @@ static enum odx_status conclude(struct builder *b, struct rb *rb, enum odx_verdi
     st = vstr(b, &rb->r->headline, fmt, ap);
     va_end(ap);
     return st;
+}
+
+/* The code table's cause as evidence, and its remedy, for a code of no offload class. */
+static enum odx_status code_advice(struct builder *b, struct rb *rb, struct odx_code code,
+                                   const char **remedy)
+{
+    const struct odx_code_info *info = odx_code_lookup(code);
+    *remedy =
+        info && info->remedy ? info->remedy : "Fix the cause named in the evidence and run again.";
+    return info && info->cause ? ev(b, rb, "%s", info->cause) : ODX_OK;
 }
 
 #define FILTER_REMEDY                                                                              \
@@ -1687,8 +1711,7 @@ static enum odx_status win_code(struct win *w, bool *done)
     struct builder *b = w->b;
     struct rb *rb = w->rb;
     const struct tv *tv = w->tv;
-    const struct odx_code_info *info;
-    const char *when;
+    const char *when, *remedy;
     size_t i;
     enum odx_status st;
     if (!failed(w))
@@ -1761,7 +1784,6 @@ static enum odx_status win_code(struct win *w, bool *done)
                         "undecided: %s rejected odxprobe's parameters: %s", stage_call(tv->stage),
                         describe(b, tv->code));
     }
-    info = odx_code_lookup(tv->code);
     when = tv->prep                        ? "in preparation"
            : tv->stage == ODX_STAGE_VERIFY ? "while reading back the copy"
                                            : "at the offload call";
@@ -1770,12 +1792,10 @@ static enum odx_status win_code(struct win *w, bool *done)
                  "an I/O error while reading back is not a mismatch: the copy's content is "
                  "unknown")) != ODX_OK)
         return st;
-    if (info && info->cause && (st = ev(b, rb, "%s", info->cause)) != ODX_OK)
+    if ((st = code_advice(b, rb, tv->code, &remedy)) != ODX_OK)
         return st;
-    return conclude(b, rb, ODX_VERDICT_UNKNOWN,
-                    info && info->remedy ? info->remedy
-                                         : "Fix the cause named in the evidence and run again.",
-                    "undecided: the trial failed %s: %s", when, describe(b, tv->code));
+    return conclude(b, rb, ODX_VERDICT_UNKNOWN, remedy, "undecided: the trial failed %s: %s", when,
+                    describe(b, tv->code));
 }
 
 /* 9. No trial decided. */
@@ -2077,7 +2097,7 @@ static enum odx_status apply_walk(struct builder *b, struct rb *rb, const struct
     if ((st = ev_walk(b, rb, w)) != ODX_OK || (st = add_layer_culprit(b, rb, w)) != ODX_OK ||
         (st = walk_headline(b, rb, w, definite)) != ODX_OK)
         return st;
-    return set_text(b, &rb->r->remedy, "%s", w->remedy);
+    return intern(b, &rb->r->remedy, w->remedy);
 }
 
 static enum odx_status analyse_linux(struct builder *b, struct rb *rb, const struct target *tg)
@@ -2089,11 +2109,10 @@ static enum odx_status analyse_linux(struct builder *b, struct rb *rb, const str
     size_t n = 0, i;
     const struct tv *works = NULL, *mismatch = NULL, *fail_copy = NULL, *fail_other = NULL,
                     *xdev = NULL, *byte_copy = NULL, *any = NULL;
-    bool need_walk = false;
     struct walk w;
     enum odx_status st;
 
-    /* At most one trial per method decides; more are listed as evidence only. */
+    /* A probe records one trial per method; a report with more is read up to eight. */
     for (i = 0; i < tg->n_trials && n < COUNT(tvs); i++)
         view(obs, tg->trials[i], &tvs[n++]);
     for (i = 0; i < n; i++) {
@@ -2130,107 +2149,75 @@ static enum odx_status analyse_linux(struct builder *b, struct rb *rb, const str
 
     if (mismatch) {
         decide_code(rb, mismatch);
-        r->verdict = ODX_VERDICT_COPY_MISMATCH;
-        if ((st = set_text(b, &r->headline,
-                           "%s reported success but the copy differs from the "
-                           "source",
-                           method_call(mismatch->t->method))) != ODX_OK ||
-            (st = set_text(b, &r->remedy,
-                           "Do not rely on this copy path: report it to the file system's or "
-                           "the daemon's maintainers with the JSON report.")) != ODX_OK)
-            return st;
-        return ODX_OK;
+        return conclude(b, rb, ODX_VERDICT_COPY_MISMATCH,
+                        "Do not rely on this copy path: report it to the file system's or the "
+                        "daemon's maintainers with the JSON report.",
+                        "%s reported success but the copy differs from the source",
+                        method_call(mismatch->t->method));
     }
     if (works) {
         decide_code(rb, works);
-        r->verdict = ODX_VERDICT_WORKS;
-        return set_text(b, &r->headline, "%s",
+        return conclude(b, rb, ODX_VERDICT_WORKS, NULL, "%s",
                         works->t->method == ODX_METHOD_COPY_FILE_RANGE &&
                                 works->t->extents_shared != ODX_TRI_YES
                             ? "copy offload works: copy_file_range copied on the server"
                             : "reflink works: the copy shares extents and reads back identical");
     }
-    if (tg->kind == ODX_TARGET_VOLUME && sv && !sv->eligible && !any) {
-        r->verdict = ODX_VERDICT_NOT_TESTED;
-        return set_text(b, &r->headline, "not tested: %s",
+    if (tg->kind == ODX_TARGET_VOLUME && sv && !sv->eligible && !any)
+        return conclude(b, rb, ODX_VERDICT_NOT_TESTED, NULL, "not tested: %s",
                         nz(sv->skip_reason, "not eligible for a trial"));
-    }
     if (xdev && tg->kind == ODX_TARGET_PAIR) {
         decide_code(rb, xdev);
-        r->verdict = ODX_VERDICT_UNSUPPORTED;
         if ((st = ev(b, rb,
                      "source and destination are on different file systems (different "
-                     "superblocks): extents cannot be shared between them")) != ODX_OK ||
-            (st = set_text(b, &r->headline,
-                           "unsupported: source and destination are on different file systems "
-                           "(%s)",
-                           describe(b, xdev->code))) != ODX_OK ||
-            (st = set_text(b, &r->remedy,
-                           "Keep source and destination on one file system; bind mounts and "
-                           "btrfs subvolumes of one file system are fine.")) != ODX_OK)
+                     "superblocks): extents cannot be shared between them")) != ODX_OK)
             return st;
-        return ODX_OK;
+        return conclude(b, rb, ODX_VERDICT_UNSUPPORTED,
+                        "Keep source and destination on one file system; bind mounts and btrfs "
+                        "subvolumes of one file system are fine.",
+                        "unsupported: source and destination are on different file systems: %s",
+                        describe(b, xdev->code));
     }
-    if (fail_copy) {
-        enum odx_code_class c = fail_copy->cls;
-        need_walk = c == ODX_CC_FS_UNSUPPORTED || c == ODX_CC_PARAMETER ||
-                    c == ODX_CC_CROSS_DEVICE || c == ODX_CC_NOT_SUPPORTED;
-    }
-    if (byte_copy)
-        need_walk = true;
-    if (need_walk) {
-        const struct tv *dec = fail_copy ? fail_copy : byte_copy;
-        decide_code(rb, dec);
+    /* Refused as unsupported, or copied without sharing: find the layer that stops it. */
+    if ((fail_copy &&
+         (fail_copy->cls == ODX_CC_FS_UNSUPPORTED || fail_copy->cls == ODX_CC_PARAMETER ||
+          fail_copy->cls == ODX_CC_CROSS_DEVICE || fail_copy->cls == ODX_CC_NOT_SUPPORTED)) ||
+        byte_copy) {
+        decide_code(rb, fail_copy ? fail_copy : byte_copy);
         walk_layers(b, tg->src, false, &w);
         if (w.kind == WALK_NONE && tg->dst != ODX_NONE && tg->dst != tg->src)
             walk_layers(b, tg->dst, false, &w);
         if (w.kind != WALK_NONE)
             return apply_walk(b, rb, &w, false);
-        if (tg->remote) {
-            r->verdict = ODX_VERDICT_REMOTE;
-            if ((st = set_text(b, &r->headline,
-                               "refused on the remote side: the server's file system or "
-                               "protocol does not share extents")) != ODX_OK ||
-                (st = set_text(b, &r->remedy,
-                               "Check the server: NFS 4.2 or SMB3 with a file system that "
-                               "shares extents.")) != ODX_OK)
-                return st;
-            return ODX_OK;
-        }
+        if (tg->remote)
+            return conclude(b, rb, ODX_VERDICT_REMOTE,
+                            "Check the server: NFS 4.2 or SMB3 with a file system that shares "
+                            "extents.",
+                            "refused on the remote side: the server's file system or protocol "
+                            "does not share extents");
     }
     if (fail_copy || fail_other) {
         const struct tv *dec = fail_copy ? fail_copy : fail_other;
-        const struct odx_code_info *info = odx_code_lookup(dec->code);
+        const char *remedy;
         decide_code(rb, dec);
-        r->verdict = ODX_VERDICT_UNKNOWN;
+        if ((st = code_advice(b, rb, dec->code, &remedy)) != ODX_OK)
+            return st;
         if (dec->prep || !dec->at_copy)
-            st = set_text(b, &r->headline, "undecided: the %s trial failed %s: %s",
-                          method_call(dec->t->method),
-                          dec->prep ? "in preparation" : "while reading back the copy",
-                          describe(b, dec->code));
-        else
-            st = set_text(b, &r->headline, "undecided: %s failed and no layer explains it: %s",
-                          method_call(dec->t->method), describe(b, dec->code));
-        if (st != ODX_OK)
-            return st;
-        if (info && info->cause && (st = ev(b, rb, "%s", info->cause)) != ODX_OK)
-            return st;
-        return set_text(b, &r->remedy, "%s",
-                        info && info->remedy ? info->remedy
-                                             : "Fix the cause named in the evidence and run "
-                                               "again.");
+            return conclude(b, rb, ODX_VERDICT_UNKNOWN, remedy,
+                            "undecided: the %s trial failed %s: %s", method_call(dec->t->method),
+                            dec->prep ? "in preparation" : "while reading back the copy",
+                            describe(b, dec->code));
+        return conclude(b, rb, ODX_VERDICT_UNKNOWN, remedy,
+                        "undecided: %s failed and no layer explains it: %s",
+                        method_call(dec->t->method), describe(b, dec->code));
     }
-    if (byte_copy) {
-        decide_code(rb, byte_copy);
-        r->verdict = ODX_VERDICT_UNKNOWN;
-        return set_text(b, &r->headline,
-                        "undecided: copy_file_range copied, but no sharing was seen and no "
-                        "layer explains it");
-    }
+    if (byte_copy)
+        return conclude(b, rb, ODX_VERDICT_UNKNOWN, NULL,
+                        "undecided: copy_file_range copied, but no sharing was seen and no layer "
+                        "explains it");
     if (any && !obs->run.interrupted && !obs->run.static_only) {
         r->trial = any->index;
-        r->verdict = ODX_VERDICT_UNKNOWN;
-        return set_text(b, &r->headline,
+        return conclude(b, rb, ODX_VERDICT_UNKNOWN, NULL,
                         "undecided: the trial stopped without an error and without a verify");
     }
     /* No trial: the stack alone may still answer. */
@@ -2244,13 +2231,11 @@ static enum odx_status analyse_linux(struct builder *b, struct rb *rb, const str
             return st;
         return apply_walk(b, rb, &w, true);
     }
-    r->verdict = ODX_VERDICT_NOT_TESTED;
-    if (obs->run.static_only)
-        return set_text(b, &r->headline,
-                        "not tested (--static): nothing in the stack rules reflink out");
-    if (obs->run.interrupted)
-        return set_text(b, &r->headline, "not tested: interrupted before its trial");
-    return set_text(b, &r->headline, "not tested: no trial was recorded");
+    return conclude(b, rb, ODX_VERDICT_NOT_TESTED, NULL, "%s",
+                    obs->run.static_only
+                        ? "not tested (--static): nothing in the stack rules reflink out"
+                    : obs->run.interrupted ? "not tested: interrupted before its trial"
+                                           : "not tested: no trial was recorded");
 }
 
 /* ---- driver ------------------------------------------------------------ */
@@ -2434,15 +2419,7 @@ static enum odx_status machine_flags(struct builder *b)
                             nz(f->name, "(unnamed)"), nz(f->altitude, "unknown"))) != ODX_OK)
                 return st;
         }
-        if (f->declared.state == ODX_SETTING_PRESENT &&
-            f->declared_parameters.state == ODX_SETTING_PRESENT &&
-            offload_bits_differ(f->declared.value, f->declared_parameters.value) &&
-            (st = mflag(b, ODX_FLAG_DECLARED_LOCATIONS_DIFFER, f->name,
-                        "registry: Services\\%s\\SupportedFeatures = 0x%" PRIX32
-                        " but Services\\%s\\Parameters\\SupportedFeatures = 0x%" PRIX32
-                        "; which location wins is unconfirmed",
-                        f->name, f->declared.value, f->name, f->declared_parameters.value)) !=
-                ODX_OK)
+        if ((st = locations_flag(b, NULL, f)) != ODX_OK)
             return st;
     }
     if (obs->run.interrupted &&
