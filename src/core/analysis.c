@@ -2571,7 +2571,9 @@ static enum odx_status run(struct builder *b)
         const char *label;
         if (!obs->volumes[v].selected)
             continue;
-        if ((st = intern(b, &label, odx_volume_label(obs, v, b->lbuf, sizeof(b->lbuf)))) != ODX_OK)
+        /* A label in the observation is used as it is; only "volume N" needs a copy. */
+        label = odx_volume_label(obs, v, b->lbuf, sizeof(b->lbuf));
+        if (label == b->lbuf && (st = intern(b, &label, b->lbuf)) != ODX_OK)
             return st;
         memset(&tg, 0, sizeof(tg));
         tg.kind = ODX_TARGET_VOLUME;

@@ -820,6 +820,22 @@ static void test_unselected_and_order(void)
     odx_obs_free(obs);
 }
 
+/* A volume with no name at all is labelled by its index; labels outlive nothing they point to. */
+static void test_unnamed_volume(void)
+{
+    struct odx_obs *obs = ob_new(ODX_PLATFORM_WINDOWS);
+    struct odx_analysis *a;
+    size_t v = ob_volume(obs, NULL, "\\Device\\HarddiskVolume9");
+    size_t w = ob_volume(obs, NULL, "x");
+    obs->volumes[w].nt_name = NULL;
+    a = analyse(obs);
+    CHECK_STR(a->results[v].label, "\\Device\\HarddiskVolume9");
+    CHECK(a->results[v].label == obs->volumes[v].nt_name);
+    CHECK_STR(a->results[w].label, "volume 1");
+    odx_analysis_free(a);
+    odx_obs_free(obs);
+}
+
 static void test_invalid_index(void)
 {
     size_t c;
@@ -1261,6 +1277,7 @@ int main(void)
     test_pair();
     test_interrupted();
     test_unselected_and_order();
+    test_unnamed_volume();
     test_invalid_index();
     test_linux_ext4_tmpfs();
     test_linux_xfs();
