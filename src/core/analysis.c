@@ -1870,20 +1870,23 @@ struct walk {
     const char *fs;
     const char *why;
     const char *remedy;
-    const char *headline;
 };
+
+/* FUSE, from the kernel's FUSE documentation and ioctl_ficlone(2); seen on bindfs. */
+#define FUSE_WHY                                                                                   \
+    "FICLONE never reaches a FUSE daemon; copy_file_range does only if the daemon implements it"
+#define FUSE_REMEDY                                                                                \
+    "Copy on the FUSE file system's backing store directly (on XFS with reflink=1 or btrfs), or "  \
+    "use a daemon that passes copy_file_range through to such a file system."
 
 static bool role_is(const struct odx_instance *in, const char *role)
 {
     return in->role && strcmp(in->role, role) == 0;
 }
 
-static const char *fs_why(const char *fs, const struct odx_fs_info *info)
+static const char *fs_why(const struct odx_fs_info *info)
 {
-    if (info && info->note)
-        return info->note;
-    (void)fs;
-    return "no reflink support is known for this file system";
+    return info && info->note ? info->note : "no reflink support is known for this file system";
 }
 
 /* What a file system layer can do; definite: only answers that need no trial. */
@@ -1893,15 +1896,13 @@ static void judge_fs(const char *fs, bool definite, struct walk *w)
     w->fs = fs;
     if (info && info->stacking && strncmp(fs, "fuse", 4) == 0) {
         w->kind = WALK_FILTER;
-        w->why = "FICLONE never reaches a FUSE daemon; copy_file_range does only if the "
-                 "daemon implements it";
-        w->remedy = "Copy on the FUSE file system's backing store directly (on XFS with "
-                    "reflink=1 or btrfs), or use a daemon that passes copy_file_range through.";
+        w->why = FUSE_WHY;
+        w->remedy = FUSE_REMEDY;
         return;
     }
     if (info && info->reflink == ODX_TRI_NO) {
         w->kind = WALK_UNSUPPORTED;
-        w->why = fs_why(fs, info);
+        w->why = fs_why(info);
         w->remedy = "Use a file system that shares extents: XFS formatted with reflink=1 "
                     "(mkfs.xfs -m reflink=1) or btrfs.";
         return;
@@ -1918,7 +1919,7 @@ static void judge_fs(const char *fs, bool definite, struct walk *w)
         w->why = "the server or the protocol version does not offer clone or server-side copy";
         w->remedy = "Use NFS 4.2 or SMB3 against a server whose file system shares extents.";
     } else {
-        w->why = fs_why(fs, info);
+        w->why = fs_why(info);
         w->remedy = "Use a file system that shares extents: XFS with reflink=1 or btrfs.";
     }
 }
@@ -1938,11 +1939,8 @@ static void walk_layers(const struct builder *b, size_t v, bool definite, struct
             w->kind = WALK_FILTER;
             w->layer = in;
             w->fs = in->filter;
-            w->why = "FICLONE never reaches a FUSE daemon; copy_file_range does only if the "
-                     "daemon implements it";
-            w->remedy = "Copy on the FUSE file system's backing store directly (on XFS with "
-                        "reflink=1 or btrfs), or use a daemon that passes copy_file_range "
-                        "through to such a file system.";
+            w->why = FUSE_WHY;
+            w->remedy = FUSE_REMEDY;
             return;
         }
         if (role_is(in, "stacked")) {
@@ -2074,18 +2072,19 @@ static enum odx_status walk_headline(struct builder *b, struct rb *rb, const str
                                      bool definite)
 {
     const struct odx_instance *l = w->layer;
-    const char *pre = definite ? " (from the stack; not tried)" : "";
+    const char *suffix = definite ? " (from the stack; not tried)" : "";
     if (w->kind == WALK_FILTER)
         return set_text(b, &rb->r->headline, "reflink blocked by the %s layer %s%s",
-                        nz(l ? l->role : NULL, "stacking"), nz(w->fs, "(unnamed)"), pre);
+                        nz(l ? l->role : NULL, "stacking"), nz(w->fs, "(unnamed)"), suffix);
     if (l && role_is(l, "upper"))
         return set_text(b, &rb->r->headline,
                         "unsupported: the overlay upper is on %s, which cannot share extents%s",
-                        nz(w->fs, "unknown"), pre);
+                        nz(w->fs, "unknown"), suffix);
     if (w->fs && strcmp(w->fs, "xfs") == 0)
-        return set_text(b, &rb->r->headline, "unsupported: XFS formatted without reflink=1%s", pre);
+        return set_text(b, &rb->r->headline, "unsupported: XFS formatted without reflink=1%s",
+                        suffix);
     return set_text(b, &rb->r->headline, "unsupported: %s cannot share extents%s",
-                    nz(w->fs, "the file system"), pre);
+                    nz(w->fs, "the file system"), suffix);
 }
 
 static enum odx_status apply_walk(struct builder *b, struct rb *rb, const struct walk *w,
