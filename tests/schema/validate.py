@@ -6,8 +6,9 @@ Usage:
   validate.py --expect-invalid FILE... every FILE must be rejected
   validate.py --scan DIR...           every *.json under DIR whose top level
                                       says "schema": "odxprobe-report" must be
-                                      valid; directories named "invalid" hold
-                                      deliberately broken reports and are skipped
+                                      valid; directories named "invalid" (broken
+                                      on purpose) and "corpus" (fuzz inputs) are
+                                      skipped
 Options: --schema FILE (default: docs/report.schema.json beside this tree).
 
 Exit status: 0 all as expected, 1 a file is not as expected, 2 usage or
@@ -43,7 +44,7 @@ def scan(dirs):
     found = []
     for top in dirs:
         for root, subdirs, files in os.walk(top):
-            subdirs[:] = sorted(d for d in subdirs if d != "invalid" and not d.startswith("."))
+            subdirs[:] = sorted(d for d in subdirs if d not in ("invalid", "corpus") and not d.startswith("."))
             for name in sorted(files):
                 path = os.path.join(root, name)
                 if name.endswith(".json") and is_report(path):
