@@ -4,6 +4,7 @@
  * serves every platform; it never writes and never prints.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +66,7 @@ enum odx_status odx_report_read_file(const char *path, size_t max_bytes, char **
         return failf(ODX_E_INVAL, err, errsize, "no path given");
     if (max_bytes > SIZE_MAX - 2)
         max_bytes = SIZE_MAX - 2; /* room for the byte past the limit and the NUL */
-    snprintf(limit, sizeof(limit), "%zu", max_bytes);
+    snprintf(limit, sizeof(limit), "%" PRIu64, (uint64_t)max_bytes);
     is_stdin = strcmp(path, "-") == 0;
     name = is_stdin ? "standard input" : path;
 

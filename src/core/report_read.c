@@ -22,7 +22,6 @@
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +108,7 @@ static size_t path_format(const struct jpath *p, char *buf, size_t size)
     if (n >= size)
         return n;
     if (!p->key) {
-        k = snprintf(buf + n, size - n, "[%zu]", p->index);
+        k = snprintf(buf + n, size - n, "[%" PRIu64 "]", (uint64_t)p->index);
     } else if (plain_key(p->key)) {
         k = snprintf(buf + n, size - n, "%s%s", n ? "." : "", p->key);
     } else {
@@ -200,7 +199,8 @@ static bool fail_at(struct reader *r, enum odx_status st, const char *text, size
 {
     size_t line, col;
     line_col(text, off, &line, &col);
-    return fail(r, st, NULL, "%s at byte %zu (line %zu, column %zu)", what, off, line, col);
+    return fail(r, st, NULL, "%s at byte %" PRIu64 " (line %" PRIu64 ", column %" PRIu64 ")", what,
+                (uint64_t)off, (uint64_t)line, (uint64_t)col);
 }
 
 /* ---- binding keys ------------------------------------------------------ */
@@ -269,8 +269,8 @@ static bool str_item(struct reader *r, const cJSON *it, const struct jpath *p, b
         return expected(r, p, nullable ? "a string or null" : "a string", it);
     len = strlen(it->valuestring);
     if (len > ODX_MAX_STRING_BYTES)
-        return fail(r, ODX_E_TOO_BIG, p, "string of %zu bytes, more than the %u allowed", len,
-                    ODX_MAX_STRING_BYTES);
+        return fail(r, ODX_E_TOO_BIG, p, "string of %" PRIu64 " bytes, more than the %u allowed",
+                    (uint64_t)len, ODX_MAX_STRING_BYTES);
     st = odx_obs_strn(r->obs, it->valuestring, len, out);
     if (st != ODX_OK)
         return fail_status(r, st, p);
@@ -285,10 +285,14 @@ static bool get_str(struct reader *r, struct obj *o, size_t k, const char **out)
     return it && str_item(r, it, &kp, true, out);
 }
 
-/* Whether a finite double is an integer (without libm: every double of 2^53 and more is). */
+/*
+ * Whether d is a finite integer, without libm: every double of magnitude
+ * 2^53 and more is an integer. d - d is 0 for finite d and NaN for
+ * infinities (isfinite() of some C libraries converts to float).
+ */
 static bool integral(double d)
 {
-    if (!isfinite(d))
+    if (!(d - d == 0.0))
         return false;
     if (d > -9007199254740992.0 && d < 9007199254740992.0)
         return (double)(int64_t)d == d;
@@ -497,8 +501,9 @@ static bool get_volume_index(struct reader *r, struct obj *o, size_t k, size_t *
     if (!int_item(r, it, &kp, ODX_JSON_INT_LIMIT - 1, &v))
         return false;
     if (v >= r->obs->n_volumes)
-        return fail(r, ODX_E_SCHEMA, &kp, "volume %" PRIu64 " does not exist (there are %zu)", v,
-                    r->obs->n_volumes);
+        return fail(r, ODX_E_SCHEMA, &kp,
+                    "volume %" PRIu64 " does not exist (there are %" PRIu64 ")", v,
+                    (uint64_t)r->obs->n_volumes);
     *out = (size_t)v;
     return true;
 }
@@ -518,7 +523,7 @@ static bool get_array(struct reader *r, struct obj *o, size_t k, size_t max, str
         return expected(r, kp, "an array", it);
     for (c = it->child; c; c = c->next)
         if (++n > max)
-            return fail(r, ODX_E_TOO_BIG, kp, "more than %zu items", max);
+            return fail(r, ODX_E_TOO_BIG, kp, "more than %" PRIu64 " items", (uint64_t)max);
     *first = it->child;
     *count = n;
     return true;
@@ -914,7 +919,8 @@ static bool read_volume(struct reader *r, const cJSON *it, const struct jpath *a
         !int_item(r, o.v[V_INDEX], &kp, ODX_JSON_INT_LIMIT - 1, &index))
         return false;
     if (index != i)
-        return fail(r, ODX_E_SCHEMA, &kp, "is %" PRIu64 ", expected %zu (its position)", index, i);
+        return fail(r, ODX_E_SCHEMA, &kp, "is %" PRIu64 ", expected %" PRIu64 " (its position)",
+                    index, (uint64_t)i);
     st = odx_obs_add_volume(r->obs, &v, &idx);
     if (st != ODX_OK)
         return fail_status(r, st, &ep);
@@ -1018,7 +1024,8 @@ static bool read_trial(struct reader *r, const cJSON *it, const struct jpath *ar
         !int_item(r, o.v[T_INDEX], &kp, ODX_JSON_INT_LIMIT - 1, &index))
         return false;
     if (index != i)
-        return fail(r, ODX_E_SCHEMA, &kp, "is %" PRIu64 ", expected %zu (its position)", index, i);
+        return fail(r, ODX_E_SCHEMA, &kp, "is %" PRIu64 ", expected %" PRIu64 " (its position)",
+                    index, (uint64_t)i);
     st = odx_obs_add_trial(r->obs, &t, NULL);
     if (st != ODX_OK)
         return fail_status(r, st, &ep);
@@ -1224,8 +1231,9 @@ static bool find_bad_utf8(const cJSON *item, const struct jpath *p, struct reade
     if (cJSON_IsString(item) && item->valuestring && !utf8_ok(item->valuestring)) {
         size_t line, col;
         line_col(text, off, &line, &col);
-        fail(r, ODX_E_BAD_UTF8, p, "invalid UTF-8 at byte %zu (line %zu, column %zu)", off, line,
-             col);
+        fail(r, ODX_E_BAD_UTF8, p,
+             "invalid UTF-8 at byte %" PRIu64 " (line %" PRIu64 ", column %" PRIu64 ")",
+             (uint64_t)off, (uint64_t)line, col);
         return true;
     }
     for (c = item->child; c; c = c->next, i++) {
@@ -1236,7 +1244,9 @@ static bool find_bad_utf8(const cJSON *item, const struct jpath *p, struct reade
                 size_t line, col;
                 line_col(text, off, &line, &col);
                 fail(r, ODX_E_BAD_UTF8, &cp,
-                     "key with invalid UTF-8 at byte %zu (line %zu, column %zu)", off, line, col);
+                     "key with invalid UTF-8 at byte %" PRIu64 " (line %" PRIu64 ", column %" PRIu64
+                     ")",
+                     (uint64_t)off, (uint64_t)line, (uint64_t)col);
                 return true;
             }
         }
@@ -1326,8 +1336,8 @@ enum odx_status odx_report_parse(const char *text, size_t len, struct odx_obs **
         return r.st;
     }
     if (len > ODX_REPORT_MAX_BYTES) {
-        fail(&r, ODX_E_TOO_BIG, NULL, "report is %zu bytes, more than the %u-byte limit", len,
-             ODX_REPORT_MAX_BYTES);
+        fail(&r, ODX_E_TOO_BIG, NULL, "report is %" PRIu64 " bytes, more than the %u-byte limit",
+             (uint64_t)len, ODX_REPORT_MAX_BYTES);
         return r.st;
     }
     for (i = 0; i < len && json_space(text[i]); i++)

@@ -10,6 +10,7 @@
  * time spent after reading the file.
  */
 #include <cjson/cJSON.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,10 @@ static int generate(size_t n_volumes, size_t n_instances, const char *path)
     obs->features_mode.state = ODX_SETTING_PRESENT;
     for (i = 0; i < n_volumes; i++) {
         TRY(odx_obs_add_volume(obs, &v, &vi));
-        TRY(odx_obs_printf(obs, &v->nt_name, "\\Device\\HarddiskVolume%zu", i));
-        TRY(odx_obs_printf(obs, &v->guid_path, "\\\\?\\Volume{%08zx-0000-0000-0000-000000000000}\\",
-                           i));
+        TRY(odx_obs_printf(obs, &v->nt_name, "\\Device\\HarddiskVolume%" PRIu64, (uint64_t)i));
+        TRY(odx_obs_printf(obs, &v->guid_path,
+                           "\\\\?\\Volume{%08" PRIx64 "-0000-0000-0000-000000000000}\\",
+                           (uint64_t)i));
         TRY(odx_obs_str(obs, "NTFS", &v->file_system));
         v->flt_fs_type.present = true;
         v->flt_fs_type.value = 2;
@@ -67,13 +69,13 @@ static int generate(size_t n_volumes, size_t n_instances, const char *path)
         v->eligible = true;
         v->storage.state = ODX_STORAGE_DESCRIPTOR;
         v->storage.desc.max_transfer_size = (uint64_t)1 << 40;
-        snprintf(buf, sizeof(buf), "C:\\mnt\\v%zu\\", i);
+        snprintf(buf, sizeof(buf), "C:\\mnt\\v%" PRIu64 "\\", (uint64_t)i);
         TRY(odx_obs_add_mount_point(obs, vi, buf));
         for (j = 0; j < n_instances; j++) {
             TRY(odx_obs_add_instance(obs, vi, &in));
             TRY(odx_obs_str(obs, filters[j % 12], &in->filter));
             TRY(odx_obs_printf(obs, &in->name, "%s Instance", filters[j % 12]));
-            TRY(odx_obs_printf(obs, &in->altitude, "%zu", 320000 + j * 1000));
+            TRY(odx_obs_printf(obs, &in->altitude, "%" PRIu64, (uint64_t)(320000 + j * 1000)));
             in->kind = ODX_FILTER_MINI;
             in->frame.present = true;
             in->supported_features.present = true;
@@ -137,9 +139,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_report: %s\n", err);
             return 1;
         }
-        printf("volumes: %zu\n", obs->n_volumes);
+        printf("volumes: %" PRIu64 "\n", (uint64_t)obs->n_volumes);
         odx_obs_free(obs);
     }
-    printf("%s: %.3f s after reading %zu bytes\n", argv[1], now_s() - t0, len);
+    printf("%s: %.3f s after reading %" PRIu64 " bytes\n", argv[1], now_s() - t0, (uint64_t)len);
     return 0;
 }

@@ -540,7 +540,7 @@ static void test_array_caps(void)
         abort();
     p = names + sprintf(names, "\"dos_names\":\t[");
     for (i = 0; i <= ODX_MAX_NAMES; i++)
-        p += sprintf(p, "%s\"N%zu:\"", i ? "," : "", i);
+        p += sprintf(p, "%s\"N%" PRIu64 ":\"", i ? "," : "", (uint64_t)i);
     sprintf(p, "]");
     EXPECT_MUTATION(base, "\"dos_names\":\t[\"C:\"]", names, ODX_E_TOO_BIG,
                     "observations.volumes[0].dos_names: more than 1024 items");
@@ -595,7 +595,8 @@ static void test_truncation(void)
         enum odx_status st = odx_report_parse(text, i, &back, err, sizeof(err));
         if (st == ODX_OK || back != NULL || err[0] == '\0') {
             if (bad++ < 5)
-                fprintf(stderr, "prefix %zu: %s \"%s\"\n", i, odx_status_name(st), err);
+                fprintf(stderr, "prefix %" PRIu64 ": %s \"%s\"\n", (uint64_t)i, odx_status_name(st),
+                        err);
             odx_obs_free(back);
         }
     }
