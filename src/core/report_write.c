@@ -26,44 +26,6 @@
 #define ODX_VERSION "unknown"
 #endif
 
-/*
- * The report's words for the analysis enums. They belong to the report
- * schema (docs/report.schema.json lists the same words), so they are kept
- * here rather than borrowed from the analysis module.
- */
-static const char *const verdict_words[] = {
-    "works",         "blocked_by_policy", "blocked_by_filter", "vetoed_in_code",
-    "file_refused",  "unsupported",       "token_problem",     "remote",
-    "copy_mismatch", "not_tested",        "unknown",
-};
-static const char *const flag_words[] = {
-    "declared_runtime_mismatch",
-    "declared_locations_differ",
-    "legacy_filter",
-    "bits_block_but_trial_worked",
-    "bits_allow_but_trial_refused",
-    "not_elevated",
-    "enumeration_failed",
-    "storage_no_descriptor",
-    "cleanup_failed",
-    "interrupted",
-    "zero_token",
-    "byte_copy",
-    "policy_unreadable",
-};
-static const char *const target_words[] = {"volume", "pair", "path"};
-static const char *const outcome_words[] = {"ok", "blockers", "incomplete"};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-_Static_assert(COUNT(verdict_words) == ODX_VERDICT_COUNT, "a verdict has no report word");
-_Static_assert(COUNT(flag_words) == ODX_FLAG_COUNT, "a flag has no report word");
-
-static const char *word(const char *const *words, size_t n, unsigned v)
-{
-    return v < n ? words[v] : "invalid";
-}
-
 /* Construction state: any failed allocation sets nomem and the render gives up at the end. */
 struct writer {
     bool nomem;
@@ -469,7 +431,7 @@ static cJSON *observations(struct writer *w, const struct odx_obs *obs)
 static cJSON *flag(struct writer *w, const struct odx_flag *f)
 {
     cJSON *o = cJSON_CreateObject();
-    put(w, o, "kind", cJSON_CreateStringReference(word(flag_words, COUNT(flag_words), f->kind)));
+    put(w, o, "kind", cJSON_CreateStringReference(odx_flag_name(f->kind)));
     put(w, o, "filter", str(f->filter));
     put(w, o, "text", str(f->text));
     return o;
@@ -491,10 +453,13 @@ static cJSON *culprit(struct writer *w, const struct odx_culprit *c)
     put(w, o, "instance", str(c->instance));
     put(w, o, "altitude", str(c->altitude));
     put(w, o, "kind", cJSON_CreateStringReference(odx_filter_kind_name(c->kind)));
+    put(w, o, "volume", index_or_null(c->volume));
     put(w, o, "runtime", opt_u32(c->runtime));
     put(w, o, "runtime_names", features_names(c->runtime));
     put(w, o, "declared", setting(w, &c->declared));
     put(w, o, "declared_parameters", setting(w, &c->declared_parameters));
+    put(w, o, "bits_from", cJSON_CreateStringReference(odx_bits_source_name(c->bits_from)));
+    put(w, o, "features", u64(c->features));
     put(w, o, "lacks_read", boolean(c->lacks_read));
     put(w, o, "lacks_write", boolean(c->lacks_write));
     put(w, o, "microsoft", boolean(c->microsoft));
@@ -515,14 +480,12 @@ static cJSON *result(struct writer *w, const struct odx_result *r)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *t = put(w, o, "target", cJSON_CreateObject());
-    put(w, t, "kind",
-        cJSON_CreateStringReference(word(target_words, COUNT(target_words), r->target)));
+    put(w, t, "kind", cJSON_CreateStringReference(odx_target_kind_name(r->target)));
     put(w, t, "volume", index_or_null(r->volume));
     put(w, t, "dest_volume", index_or_null(r->dest_volume));
     put(w, t, "trial", index_or_null(r->trial));
     put(w, t, "label", str(r->label));
-    put(w, o, "verdict",
-        cJSON_CreateStringReference(word(verdict_words, COUNT(verdict_words), r->verdict)));
+    put(w, o, "verdict", cJSON_CreateStringReference(odx_verdict_name(r->verdict)));
     put(w, o, "headline", str(r->headline));
     put(w, o, "evidence", strings(w, r->evidence, r->n_evidence));
     put(w, o, "remedy", str(r->remedy));
@@ -541,11 +504,10 @@ static cJSON *analysis(struct writer *w, const struct odx_analysis *an)
     cJSON *o = cJSON_CreateObject();
     cJSON *counts, *arr;
     size_t i;
-    put(w, o, "outcome",
-        cJSON_CreateStringReference(word(outcome_words, COUNT(outcome_words), an->outcome)));
+    put(w, o, "outcome", cJSON_CreateStringReference(odx_outcome_name(an->outcome)));
     counts = put(w, o, "counts", cJSON_CreateObject());
     for (i = 0; i < ODX_VERDICT_COUNT; i++)
-        put(w, counts, verdict_words[i], u64(an->counts[i]));
+        put(w, counts, odx_verdict_name((enum odx_verdict)i), u64(an->counts[i]));
     put(w, o, "flags", flags(w, an->flags, an->n_flags));
     arr = put(w, o, "results", cJSON_CreateArray());
     for (i = 0; i < an->n_results; i++)
