@@ -264,7 +264,8 @@ struct odx_linux_blk_layer {
     const struct odx_linux_mount *backing_mount; /* holder of backing_file, if mounts given */
     char *dm_name, *dm_uuid;                     /* dm/name, dm/uuid; NULL if not dm */
     char *md_level;                              /* md/level ("raid1"); NULL if not md */
-    int read_errno; /* errno when the directory could not be resolved; else 0 */
+    int read_errno; /* errno when the device, or the list of devices below it, could not be read */
+    const char *read_api; /* the call that failed with read_errno (static), or NULL */
 };
 
 struct odx_linux_blk_chain {
