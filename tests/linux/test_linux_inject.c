@@ -17,7 +17,7 @@
  * schema validator.
  *
  * Usage: test_linux_inject [DIR [REPORT_DIR]]  (DIR: where the trial runs;
- * default /dev/shm when writable, else $TMPDIR or /tmp)
+ * "-" or none: /dev/shm when writable, else $TMPDIR or /tmp)
  */
 #include "sysapi.h"
 
@@ -469,7 +469,7 @@ static void run_one(const struct baseline *b, const char *dir, long n, enum mode
 
 static const char *pick_dir(const char *arg, char *buf, size_t size)
 {
-    const char *base = arg;
+    const char *base = arg && strcmp(arg, "-") != 0 ? arg : NULL;
     if (!base) {
         struct stat st;
         base = stat("/dev/shm", &st) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NULL;
