@@ -34,9 +34,7 @@
 #include "odx/alloc.h"
 #include "odx/analysis.h"
 #include "odx/probe.h"
-#ifdef ODX_HAVE_REPORT
 #include "odx/report.h"
-#endif
 
 #define TRIAL_SIZE (256u * 1024u)
 
@@ -327,7 +325,6 @@ static enum odx_verdict path_verdict(const struct odx_analysis *an)
 static void check_report(const struct odx_obs *obs, const struct odx_analysis *an,
                          const char *save_as)
 {
-#ifdef ODX_HAVE_REPORT
     char *json = NULL, err[256];
     size_t len = 0;
     struct odx_obs *back = NULL;
@@ -353,11 +350,6 @@ static void check_report(const struct odx_obs *obs, const struct odx_analysis *a
         }
     }
     odx_free(json);
-#else
-    (void)obs;
-    (void)an;
-    (void)save_as;
-#endif
 }
 
 static const char *errno_name(int e)
