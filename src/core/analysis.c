@@ -2073,6 +2073,14 @@ static enum odx_status walk_headline(struct builder *b, struct rb *rb, const str
 {
     const struct odx_instance *l = w->layer;
     const char *suffix = definite ? " (from the stack; not tried)" : "";
+    if (w->kind == WALK_FILTER && l && role_is(l, "fuse")) {
+        /* Plain "fuse" (libfuse2 daemons such as bindfs) says nothing: name its source. */
+        if (l->filter && strcmp(l->filter, "fuse") != 0)
+            return set_text(b, &rb->r->headline, "reflink blocked by the FUSE layer %s%s",
+                            l->filter, suffix);
+        return set_text(b, &rb->r->headline, "reflink blocked by the FUSE layer over %s%s",
+                        nz(l->name, "(unnamed)"), suffix);
+    }
     if (w->kind == WALK_FILTER)
         return set_text(b, &rb->r->headline, "reflink blocked by the %s layer %s%s",
                         nz(l ? l->role : NULL, "stacking"), nz(w->fs, "(unnamed)"), suffix);

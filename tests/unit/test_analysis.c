@@ -953,7 +953,7 @@ static void test_linux_fuse(void)
     CHECK_INT(a->results[0].verdict, ODX_VERDICT_BLOCKED_BY_FILTER);
     CHECK_U64(a->results[0].n_blockers, 1);
     CHECK_STR(a->results[0].blockers[0].filter, "bindfs");
-    CHECK(strstr(a->results[0].headline, "fuse layer bindfs") != NULL);
+    CHECK(strstr(a->results[0].headline, "FUSE layer bindfs") != NULL);
     CHECK(strstr(a->results[0].remedy, "backing store") != NULL);
     CHECK(has_evidence(&a->results[0], "FIEMAP could not tell"));
     odx_analysis_free(a);
