@@ -1479,6 +1479,17 @@ static enum odx_status win_proven(struct win *w, bool *done)
     return ODX_OK;
 }
 
+/* File systems Windows can offload on, locally or through SMB [S5, S1 FLT_FSTYPE_*]. */
+static bool could_offload(const struct odx_volume *v)
+{
+    if (v->flt_fs_type.present)
+        return v->flt_fs_type.value == 2 /* NTFS */ || v->flt_fs_type.value == 13 /* MUP */ ||
+               v->flt_fs_type.value == 27 /* CSVFS */ || v->flt_fs_type.value == 28 /* ReFS */;
+    return v->file_system &&
+           (strcmp(v->file_system, "NTFS") == 0 || strcmp(v->file_system, "ReFS") == 0 ||
+            strcmp(v->file_system, "CSVFS") == 0);
+}
+
 /* 2. A volume the back end would not trial. */
 static enum odx_status win_skipped(struct win *w, bool *done)
 {
@@ -1493,6 +1504,15 @@ static enum odx_status win_skipped(struct win *w, bool *done)
     if ((st = ev(w->b, w->rb, "volume: %s%s%s; skipped: %s", nz(sv->file_system, "unknown fs"),
                  sv->nt_name ? " on " : "", sv->nt_name ? sv->nt_name : "", why)) != ODX_OK)
         return st;
+    /*
+     * Untested, but a filter lacking the bits still decides it where offload
+     * could otherwise work: a filter on \Device\Mup blocks offload to every
+     * SMB share. The later steps name it.
+     */
+    if (w->n_blocking && could_offload(sv)) {
+        *done = false;
+        return ODX_OK;
+    }
     if (w->b->policy_blocks &&
         (st = ev(w->b, w->rb,
                  "policy: FilterSupportedFeaturesMode = 1 would disable offload here as well")) !=

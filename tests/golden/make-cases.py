@@ -216,6 +216,39 @@ def win_filter_blocks_write():
 
 
 @case
+def win_example_server():
+    """The bundled example (docs/examples/windows-server.json): a file server whose
+    third-party antivirus filter has not opted in to offload writes."""
+    inbox = [("bindflt", "409800", 0xF), ("WdFilter", "328010", 0xF), ("storqosflt", "244000", 0xF),
+             ("wcifs", "189900", 0xF), ("CldFlt", "180451", 0xF), ("FileCrypt", "141100", 0xF),
+             ("luafv", "135000", 0xF), ("npsvctrig", "46000", 0x8), ("Wof", "40700", 0xF),
+             ("FileInfo", "40500", 0xF)]
+    filters = [filt(n, a, f, "Microsoft Corporation", instances=3) for n, a, f in inbox]
+    filters.append(filt("AcmeShield", "328123", 0x1, "Acme Security Ltd", instances=3))
+    filters[-1]["image_path"] = "\\SystemRoot\\System32\\drivers\\acmeshld.sys"
+    filters[-1]["product"] = "Acme Shield Endpoint Protection"
+    filters[-1]["version"] = "11.4.2.1187"
+    for f in filters[:-1]:
+        f["product"] = "Microsoft\u00ae Windows\u00ae Operating System"
+        f["version"] = "10.0.20348.2227"
+    disk = [inst(n, a, f) for n, a, f in inbox if n != "npsvctrig"] + \
+        [inst("AcmeShield", "328123", 0x1)]
+    c = volume(0, "C:", 2, by_altitude(disk), store=storage(error=win32(50), on="\\\\.\\C:"))
+    e = volume(1, "E:", 3, by_altitude(disk))
+    e["mount_points"].append("C:\\ClusterStorage\\Projects\\")
+    mup = mup_volume(2, by_altitude([inst("WdFilter", "328010", 0xF),
+                                     inst("AcmeShield", "328123", 0x1)]))
+    pipe = volume(3, None, 0, [inst("npsvctrig", "46000", 0x8)], fs="NamedPipe", fstype=25,
+                  eligible=False, skip="named pipes hold no files", store=storage(desc=False),
+                  selected=False)
+    pipe["nt_name"] = "\\Device\\NamedPipe"
+    pipe["guid_path"] = None
+    trials = [win_trial(0, 0, "offload_read", win32(50), directory="C:\\odxprobe-5f3c2a\\"),
+              win_trial(1, 1, "offload_write", win32(4441), directory="E:\\odxprobe-9b01d4\\")]
+    return windows(filters, [c, e, mup, pipe], trials)
+
+
+@case
 def win_all_work():
     return windows(ms_filters(), [volume(0, "C:", 2, ms_instances()),
                                   volume(1, "E:", 3, ms_instances())],

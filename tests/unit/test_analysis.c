@@ -672,6 +672,35 @@ static void test_mup(void)
     }
 }
 
+/*
+ * A volume the probe does not trial (\Device\Mup without --path) still gets
+ * blocked_by_filter from a local instance lacking the bits: that filter stops
+ * offload to every SMB share. A FAT volume stays not_tested whatever its filters.
+ */
+static void test_untested_but_blocked(void)
+{
+    struct odx_obs *obs = ob_new(ODX_PLATFORM_WINDOWS);
+    struct odx_analysis *a;
+    size_t mup = ob_volume(obs, NULL, "\\Device\\Mup");
+    size_t f = ob_volume(obs, "F:", "\\Device\\HarddiskVolume9");
+    obs->volumes[mup].flt_fs_type.value = 13;
+    obs->volumes[mup].eligible = false;
+    obs->volumes[mup].skip_reason = ob_str(obs, "remote file system");
+    ob_filter_on(obs, mup, "AcmeNetFlt", "368000", 0x1);
+    obs->volumes[f].flt_fs_type.value = 3;
+    obs->volumes[f].file_system = ob_str(obs, "FAT");
+    obs->volumes[f].eligible = false;
+    obs->volumes[f].skip_reason = ob_str(obs, "removable drive");
+    ob_filter_on(obs, f, "AcmeNetFlt", "368000", 0x1);
+    a = analyse(obs);
+    CHECK_INT(a->results[0].verdict, ODX_VERDICT_BLOCKED_BY_FILTER);
+    CHECK_STR(a->results[0].blockers[0].filter, "AcmeNetFlt");
+    CHECK(has_evidence(&a->results[0], "skipped: remote file system"));
+    CHECK_INT(a->results[1].verdict, ODX_VERDICT_NOT_TESTED);
+    odx_analysis_free(a);
+    odx_obs_free(obs);
+}
+
 static void test_legacy(void)
 {
     size_t c;
@@ -1272,6 +1301,7 @@ int main(void)
     test_skipped_fat();
     test_remote_path();
     test_mup();
+    test_untested_but_blocked();
     test_legacy();
     test_declared_mismatch();
     test_pair();
