@@ -32,7 +32,8 @@
     X(E_EXISTS, 19, "file already exists")                                                         \
     X(E_EMPTY, 20, "input is empty")                                                               \
     X(E_BAD_UTF8, 21, "invalid UTF-8")                                                             \
-    X(E_EMBEDDED_NUL, 22, "string contains an embedded NUL")
+    X(E_EMBEDDED_NUL, 22, "string contains an embedded NUL")                                       \
+    X(E_MISMATCH, 23, "copy differs from its source")
 
 enum odx_status {
 #define ODX_STATUS_ENUM(name, num, msg) ODX_##name = num,
