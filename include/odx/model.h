@@ -117,6 +117,9 @@ struct odx_filter {
     const char *vendor;                     /* driver image version resource: CompanyName */
     const char *product;                    /* ProductName */
     const char *version;                    /* FileVersion */
+    /* Listed from the registry only (a service with an Instances subkey) because Filter
+     * Manager could not be asked (not elevated): whether it is loaded is unknown. */
+    bool loaded_unknown;
 };
 
 /* One filter instance attached to a volume, or one layer of a Linux mount's stack. */
