@@ -194,11 +194,12 @@ static enum odx_status registry_fallback(struct odx_obs *obs)
  * Windows directory), "\??\C:\dir\x.sys" (an NT path to a DOS drive), and
  * "%SystemRoot%\..." (REG_EXPAND_SZ). Anything else is used as it is.
  */
-enum odx_status odx_win_image_file(const WCHAR *image, WCHAR **out)
+enum odx_status odx_win_image_file(struct odx_obs *obs, const WCHAR *image, WCHAR **out)
 {
     const struct odx_winapi *w = odx_winapi_get();
     WCHAR *expanded = NULL, windir[MAX_PATH + 1];
     const WCHAR *p, *rest = NULL;
+    DWORD need;
     UINT n;
     enum odx_status st = ODX_OK;
     size_t i;
@@ -208,14 +209,18 @@ enum odx_status odx_win_image_file(const WCHAR *image, WCHAR **out)
     for (i = 0; image[i]; i++)
         has_percent = has_percent || image[i] == L'%';
     if (has_percent) {
-        DWORD need = w->ExpandEnvironmentStringsW(image, NULL, 0);
+        need = w->ExpandEnvironmentStringsW(image, NULL, 0);
         if (need == 0 || need > ODX_WIN_MAX_CHARS)
-            return ODX_E_OS;
+            return odx_win_error_w(
+                obs, "ExpandEnvironmentStringsW", image,
+                need ? odx_odx_code(ODX_E_TOO_BIG) : odx_win32_code(w->GetLastError()), NULL);
         if (!(expanded = odx_malloc((size_t)need * sizeof(WCHAR))))
             return ODX_E_NOMEM;
         if (w->ExpandEnvironmentStringsW(image, expanded, need) != need) {
+            st = odx_win_error_w(obs, "ExpandEnvironmentStringsW", image,
+                                 odx_win32_code(w->GetLastError()), NULL);
             odx_free(expanded);
-            return ODX_E_OS;
+            return st;
         }
         image = expanded;
     }
@@ -231,10 +236,14 @@ enum odx_status odx_win_image_file(const WCHAR *image, WCHAR **out)
     if (rest) {
         n = w->GetSystemWindowsDirectoryW(windir, MAX_PATH + 1);
         if (n == 0 || n > MAX_PATH)
-            st = ODX_E_OS;
+            st = odx_win_error(obs, "GetSystemWindowsDirectoryW", NULL,
+                               n ? odx_odx_code(ODX_E_TOO_BIG) : odx_win32_code(w->GetLastError()),
+                               NULL);
         else
             st = odx_win_concat(out, windir, rest[0] == L'\\' ? L"" : L"\\", rest, NULL);
     }
+    if (st != ODX_OK && st != ODX_E_NOMEM)
+        st = odx_win_error_w(obs, "ImagePath", image, odx_odx_code(st), "cannot resolve");
     odx_free(expanded);
     return st;
 }
@@ -361,14 +370,8 @@ static enum odx_status filter_details(struct odx_obs *obs, size_t index)
                                   "ImagePath is not UTF-16");
         goto out;
     }
-    st = odx_win_image_file(image, &file);
-    if (st == ODX_E_NOMEM)
+    if ((st = odx_win_image_file(obs, image, &file)) != ODX_OK || !file)
         goto out;
-    if (st != ODX_OK) {
-        st = odx_win_error(obs, "ExpandEnvironmentStringsW", obs->filters[index].image_path,
-                           odx_odx_code(st), "cannot resolve ImagePath");
-        goto out;
-    }
     st = image_version(obs, index, file);
 out:
     odx_free(name);

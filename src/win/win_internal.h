@@ -115,10 +115,10 @@ enum odx_status odx_win_reg_string(struct odx_obs *obs, const WCHAR *subkey, con
 /*
  * The file a service's ImagePath names, as a new wide string (odx_free):
  * "\SystemRoot\..." and relative paths under the Windows directory,
- * "\??\C:\..." without its NT prefix, %VARIABLES% expanded. ODX_E_OS when
- * a call it needs fails, ODX_E_TOO_BIG, ODX_E_NOMEM.
+ * "\??\C:\..." without its NT prefix, %VARIABLES% expanded. *out is NULL
+ * when a call it needs fails (recorded in obs). Returns ODX_E_NOMEM or ODX_OK.
  */
-enum odx_status odx_win_image_file(const WCHAR *image, WCHAR **out);
+enum odx_status odx_win_image_file(struct odx_obs *obs, const WCHAR *image, WCHAR **out);
 
 /* ---- Slots --------------------------------------------------------------- */
 

@@ -631,10 +631,17 @@ static void cleanup(struct trial *t)
     /* DELETE_ON_CLOSE has removed the files; make sure, in case a file system ignored it. */
     for (i = 0; i < 2; i++) {
         struct side *s = sides[i];
-        if (s->file && s->dir_made) {
-            if (w->GetFileAttributesW(s->file) != INVALID_FILE_ATTRIBUTES &&
-                !w->DeleteFileW(s->file))
-                CLEANUP_FAIL("DeleteFileW");
+        if (s->file && (s->dir_made || (i == 1 && t->src.dir_made))) {
+            if (w->GetFileAttributesW(s->file) != INVALID_FILE_ATTRIBUTES) {
+                if (!w->DeleteFileW(s->file))
+                    CLEANUP_FAIL("DeleteFileW");
+            } else {
+                DWORD e = w->GetLastError();
+                if (e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND && !api) {
+                    api = "GetFileAttributesW";
+                    code = odx_win32_code(e);
+                }
+            }
         }
     }
     for (i = 1; i >= 0; i--) {
@@ -670,16 +677,24 @@ static enum odx_status base_of(struct odx_obs *obs, size_t volume, WCHAR **out)
     return odx_win_wide(root, out);
 }
 
-/* The logical sector size of the volume (or path's volume), 0 when unknown. */
-static uint32_t sector_of(struct odx_obs *obs, size_t volume, const WCHAR *root)
+/* The logical sector size of the volume (or path's volume) into *sector, 0 when unknown. */
+static enum odx_status sector_of(struct odx_obs *obs, size_t volume, const WCHAR *root,
+                                 uint32_t *sector)
 {
     const struct odx_winapi *w = odx_winapi_get();
     DWORD spc = 0, bps = 0, fc = 0, tc = 0;
-    if (volume < obs->n_volumes && obs->volumes[volume].sector_size.present)
-        return obs->volumes[volume].sector_size.value;
-    if (root && w->GetDiskFreeSpaceW(root, &spc, &bps, &fc, &tc))
-        return bps;
-    return 0;
+    *sector = 0;
+    if (volume < obs->n_volumes && obs->volumes[volume].sector_size.present) {
+        *sector = obs->volumes[volume].sector_size.value;
+        return ODX_OK;
+    }
+    if (!root)
+        return ODX_OK;
+    if (!w->GetDiskFreeSpaceW(root, &spc, &bps, &fc, &tc))
+        return odx_win_error_w(obs, "GetDiskFreeSpaceW", root, odx_win32_code(w->GetLastError()),
+                               NULL);
+    *sector = bps;
+    return ODX_OK;
 }
 
 enum odx_status odx_win_trial(struct odx_obs *obs, const struct odx_target *target, uint64_t size)
@@ -730,8 +745,12 @@ enum odx_status odx_win_trial(struct odx_obs *obs, const struct odx_target *targ
     }
 
     /* Offsets and lengths must be multiples of the logical sector size [S6]. */
-    sector_src = sector_of(obs, target->volume, root);
-    sector_dst = target->scope == ODX_SCOPE_PAIR ? sector_of(obs, target->dest_volume, NULL) : 0;
+    if ((st = sector_of(obs, target->volume, root, &sector_src)) != ODX_OK)
+        goto done;
+    sector_dst = 0;
+    if (target->scope == ODX_SCOPE_PAIR &&
+        (st = sector_of(obs, target->dest_volume, NULL, &sector_dst)) != ODX_OK)
+        goto done;
     if ((sector_src && size % sector_src) || (sector_dst && size % sector_dst)) {
         set_stage(&t, ODX_STAGE_CREATE, "trial size vs logical sector size",
                   odx_odx_code(ODX_E_INVAL));
