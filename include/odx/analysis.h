@@ -51,15 +51,26 @@ enum odx_target_kind {
     ODX_TARGET_PATH,
 };
 
+/* Where the SupportedFeatures value a culprit was judged by came from. */
+enum odx_bits_source {
+    ODX_BITS_NONE = 0,     /* not known (registry not read, filter not listed) or a Linux layer */
+    ODX_BITS_RUNTIME,      /* the instance's runtime value (fltmc SprtFtrs) */
+    ODX_BITS_REGISTRY,     /* no runtime value (pre-Windows 8 record): the declared value */
+    ODX_BITS_NOT_DECLARED, /* neither exists: treated as 0, an inference [S5] */
+};
+
 /* A filter instance (or Linux layer) named as a blocker or a suspect. */
 struct odx_culprit {
     const char *filter;
     const char *instance;
     const char *altitude;
     enum odx_filter_kind kind;
+    size_t volume;                          /* the volume it is attached to, or ODX_NONE */
     struct odx_opt_u32 runtime;             /* runtime SupportedFeatures, when known */
     struct odx_setting declared;            /* Services\<f>\SupportedFeatures */
     struct odx_setting declared_parameters; /* Services\<f>\Parameters\SupportedFeatures */
+    enum odx_bits_source bits_from;         /* which of the three the verdict used */
+    uint32_t features;                      /* the value used (0 for NOT_DECLARED and NONE) */
     bool lacks_read;                        /* bit 0x1 clear (blockers only) */
     bool lacks_write;                       /* bit 0x2 clear (blockers only) */
     bool microsoft;                         /* listed among Microsoft's filters */
@@ -99,12 +110,24 @@ struct odx_result {
     const char *headline;  /* one line for the console */
     const char **evidence; /* facts that led to the verdict, raw numbers included */
     size_t n_evidence;
-    const char *remedy;           /* what to do, or NULL when nothing is needed */
-    struct odx_code code;         /* the deciding trial code (kind NONE when no trial decided) */
-    enum odx_stage_id stage;      /* the stage of that code */
-    struct odx_culprit *blockers; /* filters or layers that block, in altitude order, top first */
+    const char *remedy;      /* what to do, or NULL when nothing is needed */
+    struct odx_code code;    /* the deciding trial code (kind NONE when no trial decided) */
+    enum odx_stage_id stage; /* the stage of that code; ODX_STAGE_COUNT when code is NONE */
+    /*
+     * Filters or layers that block, in altitude order, top first (for a
+     * pair: the source's, then the destination's). Usually only with
+     * blocked_by_filter; an unsupported verdict may list filters that
+     * would block as well once the storage or file system is fixed.
+     */
+    struct odx_culprit *blockers;
     size_t n_blockers;
-    struct odx_culprit *suspects; /* non-Microsoft filters that may veto, top first */
+    /*
+     * Filters that may veto although they declare support: the
+     * non-Microsoft ones top first, then Microsoft's (microsoft = true).
+     * With blocked_by_filter and no blocker named: the instances whose
+     * SupportedFeatures could not be learned.
+     */
+    struct odx_culprit *suspects;
     size_t n_suspects;
     struct odx_flag *flags;
     size_t n_flags;
@@ -144,6 +167,7 @@ bool odx_verdict_is_blocker(enum odx_verdict v);
 const char *odx_verdict_name(enum odx_verdict v);
 bool odx_verdict_from_name(const char *name, enum odx_verdict *out);
 const char *odx_target_kind_name(enum odx_target_kind k);
+const char *odx_bits_source_name(enum odx_bits_source s); /* "none", "runtime", ... */
 const char *odx_flag_name(enum odx_flag_kind k);
 const char *odx_outcome_name(enum odx_outcome o);
 

@@ -139,7 +139,8 @@ static void print_result(FILE *f, const struct odx_result *r, size_t label_width
     fprintf(f, "  %-20s ", verdict_words(r->verdict));
     odx_cli_put_safe(f, r->headline);
     fputc('\n', f);
-    for (i = 0; i < r->n_blockers; i++) {
+    /* A single blocker is already named in the headline. */
+    for (i = 0; r->n_blockers > 1 && i < r->n_blockers; i++) {
         pad(f, label_width + 4);
         fputs("blocker: ", f);
         odx_cli_put_safe(f, r->blockers[i].filter);

@@ -23,6 +23,10 @@ enum odx_status odx_arena_strn(struct odx_arena *a, const char *s, size_t len, s
 
 /* Interned printf result; output longer than 4 KiB is cut. */
 enum odx_status odx_arena_vprintf(struct odx_arena *a, const char **out, const char *fmt,
-                                  va_list ap);
+                                  va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
 
 #endif
