@@ -406,7 +406,10 @@ static enum odx_status grow(void **array, size_t *cap, size_t n, size_t elem)
     return grow_from(array, cap, n, elem, 1);
 }
 
-#if defined(__GNUC__)
+#if defined(__MINGW_PRINTF_FORMAT)
+/* mingw-w64: check against the printf the build selects (C99, so %zu is fine). */
+#define PRINTF_LIKE(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #else
 #define PRINTF_LIKE(f, a)

@@ -319,7 +319,7 @@ static bool int_item(struct reader *r, const cJSON *it, const struct jpath *p, u
 static bool get_u32(struct reader *r, struct obj *o, size_t k, uint32_t *out)
 {
     struct jpath kp;
-    uint64_t v;
+    uint64_t v = 0; /* gcc 12 -O2 under mingw cannot see int_item sets it */
     const cJSON *it = need(r, o, k, &kp);
     if (!it || !int_item(r, it, &kp, UINT32_MAX, &v))
         return false;
@@ -330,7 +330,7 @@ static bool get_u32(struct reader *r, struct obj *o, size_t k, uint32_t *out)
 static bool get_opt_u32(struct reader *r, struct obj *o, size_t k, struct odx_opt_u32 *out)
 {
     struct jpath kp;
-    uint64_t v;
+    uint64_t v = 0; /* gcc 12 -O2 under mingw cannot see int_item sets it */
     const cJSON *it = need(r, o, k, &kp);
     out->present = false;
     out->value = 0;
@@ -489,7 +489,7 @@ static bool get_tri(struct reader *r, struct obj *o, size_t k, enum odx_tri *out
 static bool get_volume_index(struct reader *r, struct obj *o, size_t k, size_t *out)
 {
     struct jpath kp;
-    uint64_t v;
+    uint64_t v = 0; /* gcc 12 -O2 under mingw cannot see int_item sets it */
     const cJSON *it = need(r, o, k, &kp);
     *out = ODX_NONE;
     if (!it)
