@@ -108,6 +108,19 @@ const char *odx_outcome_name(enum odx_outcome o)
     return (unsigned)o < COUNT(outcome_names) ? outcome_names[o] : "invalid";
 }
 
+int odx_outcome_exit_code(enum odx_outcome o)
+{
+    switch (o) {
+    case ODX_OUTCOME_OK:
+        return 0;
+    case ODX_OUTCOME_BLOCKERS:
+        return 1;
+    case ODX_OUTCOME_INCOMPLETE:
+    default:
+        return 2;
+    }
+}
+
 const char *odx_bits_source_name(enum odx_bits_source s)
 {
     return (unsigned)s < COUNT(bits_source_names) ? bits_source_names[s] : "invalid";
