@@ -144,16 +144,34 @@ const struct odx_known_filter *odx_known_filter_at(size_t i);
  */
 const char *odx_features_describe(uint32_t features, char *buf, size_t size);
 
-/* Linux file systems and their copy offload. */
-struct odx_fs_info {
-    const char *type;     /* mountinfo fs type ("xfs", "fuse.sshfs" matches "fuse") */
-    enum odx_tri reflink; /* can share extents (FICLONE); UNKNOWN: depends on format or server */
-    bool network;         /* copy_file_range may become a server-side copy */
-    bool stacking;        /* a layer over other file systems (overlay, FUSE, ecryptfs) */
-    const char *note;     /* what decides it, in one line */
+/*
+ * Linux file systems and their copy offload: one table for the analysis
+ * (on any OS reading a Linux report) and the Linux back end (which refines
+ * it by mount options). reflink says what FICLONE can do as a three-valued
+ * fact; reflink_cap and copy_offload say on what it depends.
+ */
+enum odx_fs_cap {
+    ODX_FS_CAP_UNKNOWN = 0, /* type not in the table */
+    ODX_FS_CAP_NO,          /* never: the kernel code has no such operation */
+    ODX_FS_CAP_YES,         /* always on this type */
+    ODX_FS_CAP_FEATURE,     /* only with an on-disk feature or option mountinfo may not show */
+    ODX_FS_CAP_SERVER,      /* network file system: only if the server supports it */
+    ODX_FS_CAP_DAEMON,      /* FUSE: only if the daemon implements it */
+    ODX_FS_CAP_LAYER,       /* decided by the file system underneath (overlay upper) */
 };
 
-/* The entry for an fs type (exact, then the part before '.'), or NULL. */
+struct odx_fs_info {
+    const char *type;     /* mountinfo fs type: "xfs", "fuse", "fuse.sshfs" (a known FUSE daemon) */
+    enum odx_tri reflink; /* can share extents (FICLONE); UNKNOWN: depends on format or server */
+    bool network;         /* data lives on another machine; copy_file_range may copy there */
+    bool stacking;        /* a layer over other file systems (overlay, FUSE, ecryptfs) */
+    const char *note;     /* what decides it, in one line */
+    bool pseudo;          /* not a place for files (proc, sysfs, cgroup ...) */
+    enum odx_fs_cap reflink_cap;  /* FICLONE / FICLONERANGE */
+    enum odx_fs_cap copy_offload; /* copy_file_range does better than a byte copy */
+};
+
+/* The entry for an fs type (exact, then the part before '.': "fuse.x" is "fuse"), or NULL. */
 const struct odx_fs_info *odx_fs_lookup(const char *type);
 
 /* Walk the fs table; NULL past the end. */

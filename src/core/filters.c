@@ -230,49 +230,152 @@ const struct odx_known_filter *odx_known_filter_lookup(const char *name)
 }
 
 /*
- * Linux file systems and copy offload. Sources: ioctl_ficlone(2) (which file
- * systems share extents), copy_file_range(2) (server-side copies on NFS and
- * CIFS), mkfs.xfs(8) (-m reflink=1, default since xfsprogs 5.1), and the
- * kernel's Documentation/filesystems for overlayfs and FUSE.
+ * Linux file systems and copy offload: the one table that the analysis and
+ * the Linux back end share. Sources, per row or group:
+ *  - Reflink is the file_operations->remap_file_range hook
+ *    (Documentation/filesystems/vfs.rst), reached by FICLONE/FICLONERANGE
+ *    (ioctl_ficlone(2)): EOPNOTSUPP where a type lacks it. The mainline
+ *    tables set it in btrfs, xfs, ocfs2, nfs (v4.2), cifs and overlayfs; not
+ *    in ext4, f2fs, ntfs3, exfat, fat, tmpfs (mm/shmem.c), fuse, ceph,
+ *    ecryptfs or gfs2.
+ *  - copy_file_range(2) "gives filesystems an opportunity to implement copy
+ *    acceleration techniques, such as the use of reflinks ... or server-side
+ *    copy". vfs_copy_file_range (fs/read_write.c) tries remap_file_range
+ *    first within one superblock; without a ->copy_file_range of its own a
+ *    type gets the in-kernel splice copy, which succeeds but copies bytes.
+ *  - mkfs.xfs(8): -m reflink=1, the default since xfsprogs 5.1; RFC 7862 for
+ *    NFS 4.2 CLONE and COPY; Documentation/filesystems/ceph.rst for copyfrom.
+ *  - Pseudo file systems: proc(5), sysfs(5), cgroups(7) and
+ *    Documentation/filesystems/. devtmpfs holds device nodes only; autofs is
+ *    a trigger whose real file system is mounted on top; hugetlbfs files are
+ *    mmap-only.
  */
+#define TRI_NO      ODX_TRI_NO
+#define TRI_YES     ODX_TRI_YES
+#define TRI_FEATURE ODX_TRI_UNKNOWN
+#define TRI_SERVER  ODX_TRI_UNKNOWN
+#define TRI_DAEMON  ODX_TRI_UNKNOWN
+#define TRI_LAYER   ODX_TRI_UNKNOWN
+
+/* type, reflink, copy_file_range offload, network, stacking, note */
+#define FS(t, rl, co, net, stk, note)                                                              \
+    {                                                                                              \
+        t, TRI_##rl, net, stk, note, false, ODX_FS_CAP_##rl, ODX_FS_CAP_##co                       \
+    }
+#define PSEUDO(t, note)                                                                            \
+    {                                                                                              \
+        t, ODX_TRI_NO, false, false, note, true, ODX_FS_CAP_NO, ODX_FS_CAP_NO                      \
+    }
+
 static const struct odx_fs_info fs_table[] = {
-    {"xfs", ODX_TRI_UNKNOWN, false, false,
-     "Shares extents when formatted with reflink=1 (mkfs.xfs -m reflink=1, the default "
-     "since xfsprogs 5.1)."},
-    {"btrfs", ODX_TRI_YES, false, false, "Shares extents (reflink) within one file system."},
-    {"bcachefs", ODX_TRI_YES, false, false, "Shares extents (reflink)."},
-    {"ocfs2", ODX_TRI_YES, false, false, "Shares extents (reflink)."},
-    {"nfs4", ODX_TRI_UNKNOWN, true, false,
-     "NFS 4.2 can clone (CLONE) and copy on the server (COPY) when the server's file system "
-     "supports it."},
-    {"nfs", ODX_TRI_UNKNOWN, true, false, "Clone and server-side copy need NFS 4.2."},
-    {"cifs", ODX_TRI_UNKNOWN, true, false,
-     "SMB3 can duplicate extents and copy on the server (copychunk) when the server supports "
-     "it."},
-    {"smb3", ODX_TRI_UNKNOWN, true, false, "As cifs."},
-    {"ceph", ODX_TRI_NO, true, false, "copy_file_range becomes a copy inside the cluster."},
-    {"ext4", ODX_TRI_NO, false, false, "No reflink: copies always move the bytes."},
-    {"ext3", ODX_TRI_NO, false, false, "No reflink."},
-    {"ext2", ODX_TRI_NO, false, false, "No reflink."},
-    {"tmpfs", ODX_TRI_NO, false, false, "Memory-backed; no reflink."},
-    {"ramfs", ODX_TRI_NO, false, false, "Memory-backed; no reflink."},
-    {"vfat", ODX_TRI_NO, false, false, "No reflink."},
-    {"exfat", ODX_TRI_NO, false, false, "No reflink."},
-    {"ntfs3", ODX_TRI_NO, false, false, "No reflink."},
-    {"f2fs", ODX_TRI_NO, false, false, "No reflink."},
-    {"zfs", ODX_TRI_UNKNOWN, false, false,
-     "OpenZFS 2.2 and later can clone blocks when block cloning is enabled."},
-    {"overlay", ODX_TRI_UNKNOWN, false, true,
-     "Passes clones and copies to its upper layer's file system; a copy-up of a lower file is "
-     "a full copy."},
-    {"fuse", ODX_TRI_NO, false, true,
-     "FICLONE never reaches the daemon; copy_file_range is passed on only if the daemon "
-     "implements it, and otherwise the kernel copies the bytes."},
-    {"fuseblk", ODX_TRI_NO, false, true, "As fuse."},
-    {"ecryptfs", ODX_TRI_NO, false, true, "Encrypts each file: no shared extents."},
-    {"squashfs", ODX_TRI_NO, false, false, "Read-only."},
-    {"erofs", ODX_TRI_NO, false, false, "Read-only."},
-    {"iso9660", ODX_TRI_NO, false, false, "Read-only."},
+    /* Local file systems with reflink. */
+    FS("xfs", FEATURE, FEATURE, false, false,
+       "shares extents only when formatted with reflink=1 (mkfs.xfs -m reflink=1, the default "
+       "since xfsprogs 5.1); mountinfo does not show it, xfs_info does"),
+    FS("btrfs", YES, YES, false, false,
+       "shares extents (reflink) within one file system; subvolume mounts of it share too"),
+    FS("bcachefs", YES, YES, false, false, "shares extents (reflink)"),
+    FS("ocfs2", FEATURE, FEATURE, false, false,
+       "shares extents only with the refcount feature (mkfs.ocfs2 --fs-features=refcount)"),
+    FS("zfs", FEATURE, FEATURE, false, false,
+       "OpenZFS 2.2 and later clone blocks when block cloning is enabled "
+       "(feature@block_cloning, zfs_bclone_enabled)"),
+    /* Local file systems without it: copy_file_range is an in-kernel byte copy. */
+    FS("ext4", NO, NO, false, false,
+       "no reflink: copies always move the bytes (copy_file_range copies in the kernel)"),
+    FS("ext3", NO, NO, false, false, "no reflink (ext4 driver)"),
+    FS("ext2", NO, NO, false, false, "no reflink (ext4 driver)"),
+    FS("f2fs", NO, NO, false, false, "no reflink"),
+    FS("vfat", NO, NO, false, false, "no reflink"),
+    FS("msdos", NO, NO, false, false, "no reflink"),
+    FS("exfat", NO, NO, false, false, "no reflink"),
+    FS("ntfs3", NO, NO, false, false, "no reflink (no remap_file_range in fs/ntfs3)"),
+    FS("ntfs", NO, NO, false, false, "no reflink"),
+    FS("hfsplus", NO, NO, false, false, "no reflink"),
+    FS("jfs", NO, NO, false, false, "no reflink"),
+    FS("reiserfs", NO, NO, false, false, "no reflink"),
+    FS("nilfs2", NO, NO, false, false, "no reflink"),
+    FS("udf", NO, NO, false, false, "no reflink"),
+    FS("gfs2", NO, NO, false, false, "cluster file system without reflink"),
+    FS("tmpfs", NO, NO, false, false, "memory-backed: no reflink, no FIEMAP"),
+    FS("ramfs", NO, NO, false, false, "memory-backed: no reflink, no FIEMAP"),
+    FS("rootfs", NO, NO, false, false, "initramfs root (tmpfs or ramfs): no reflink"),
+    /* Read-only images: a source at most. */
+    FS("squashfs", NO, NO, false, false, "read-only image: no reflink, no FIEMAP"),
+    FS("erofs", NO, NO, false, false, "read-only image: no reflink"),
+    FS("iso9660", NO, NO, false, false, "read-only image"),
+    FS("cramfs", NO, NO, false, false, "read-only image"),
+    FS("romfs", NO, NO, false, false, "read-only image"),
+    /* Stacking file systems. */
+    FS("overlay", LAYER, LAYER, false, true,
+       "passes FICLONE and copy_file_range to its upper layer's file system "
+       "(fs/overlayfs/file.c); a copy-up of a lower file is a full copy"),
+    FS("ecryptfs", NO, NO, false, true,
+       "stacked encryption: no remap_file_range or copy_file_range, every copy re-encrypts"),
+    FS("fuse", NO, DAEMON, false, true,
+       "FICLONE never reaches a FUSE daemon (EOPNOTSUPP); copy_file_range reaches it as "
+       "FUSE_COPY_FILE_RANGE (protocol 7.28) and otherwise the kernel copies the bytes"),
+    FS("fuseblk", NO, DAEMON, false, true, "FUSE on a block device (ntfs-3g, exfat-fuse); as fuse"),
+    FS("virtiofs", NO, DAEMON, false, false,
+       "FUSE protocol to the host's virtiofsd; copy_file_range offload if the daemon has it"),
+    /* FUSE daemons worth naming (mountinfo type "fuse.<subtype>"). */
+    FS("fuse.fuse-overlayfs", NO, DAEMON, false, true,
+       "fuse-overlayfs passes copy_file_range to the upper directory's file system"),
+    FS("fuse.squashfuse", NO, NO, false, true, "read-only image through FUSE"),
+    FS("fuse.sshfs", NO, DAEMON, true, true,
+       "SFTP: copy offload only if sshfs and the server support a copy extension"),
+    FS("fuse.glusterfs", NO, DAEMON, true, true, "GlusterFS client"),
+    FS("fuse.ceph-fuse", NO, DAEMON, true, true, "Ceph FUSE client"),
+    FS("fuse.s3fs", NO, DAEMON, true, true, "object store through FUSE"),
+    FS("fuse.rclone", NO, DAEMON, true, true, "object or cloud store through FUSE"),
+    FS("fuse.gcsfuse", NO, DAEMON, true, true, "object store through FUSE"),
+    /* Network file systems. */
+    FS("nfs", SERVER, SERVER, true, false,
+       "NFS 4.2 only: CLONE for reflink, COPY for server-side copy (RFC 7862); needs server "
+       "support"),
+    FS("nfs4", SERVER, SERVER, true, false,
+       "NFS 4.2 only: CLONE for reflink, COPY for server-side copy (RFC 7862); needs server "
+       "support"),
+    FS("cifs", SERVER, SERVER, true, false,
+       "SMB2+: FSCTL_DUPLICATE_EXTENTS_TO_FILE for reflink (ReFS, Samba on btrfs), "
+       "FSCTL_SRV_COPYCHUNK_WRITE for copy_file_range"),
+    FS("smb3", SERVER, SERVER, true, false,
+       "SMB3: FSCTL_DUPLICATE_EXTENTS_TO_FILE for reflink, FSCTL_SRV_COPYCHUNK_WRITE for "
+       "copy_file_range"),
+    FS("ceph", NO, FEATURE, true, false,
+       "copy_file_range uses RADOS copy-from only with the copyfrom mount option (default "
+       "nocopyfrom)"),
+    FS("9p", NO, NO, true, false, "no reflink or copy offload"),
+    FS("afs", NO, NO, true, false, "no reflink or copy offload"),
+    FS("smbfs", NO, NO, true, false, "obsolete SMB1 client"),
+    /* Not places for files. */
+    PSEUDO("fuse.lxcfs", "container view of /proc and /sys files"),
+    PSEUDO("proc", "process information pseudo file system"),
+    PSEUDO("sysfs", "kernel object pseudo file system"),
+    PSEUDO("cgroup", "control group v1 hierarchy"),
+    PSEUDO("cgroup2", "control group v2 hierarchy"),
+    PSEUDO("cpuset", "legacy cpuset cgroup hierarchy"),
+    PSEUDO("devpts", "pseudo-terminal devices"),
+    PSEUDO("devtmpfs", "device nodes only"),
+    PSEUDO("mqueue", "POSIX message queues"),
+    PSEUDO("debugfs", "kernel debugging interface"),
+    PSEUDO("tracefs", "kernel tracing interface"),
+    PSEUDO("securityfs", "security module interface"),
+    PSEUDO("pstore", "persistent crash records"),
+    PSEUDO("bpf", "pinned BPF objects"),
+    PSEUDO("configfs", "kernel object configuration"),
+    PSEUDO("fusectl", "FUSE connection control"),
+    PSEUDO("hugetlbfs", "huge-page mappings; write(2) is not supported"),
+    PSEUDO("binfmt_misc", "binary format registrations"),
+    PSEUDO("autofs", "automount trigger; the real mount goes on top"),
+    PSEUDO("efivarfs", "UEFI variables"),
+    PSEUDO("nsfs", "namespace handles"),
+    PSEUDO("rpc_pipefs", "NFS RPC pipes"),
+    PSEUDO("nfsd", "NFS server control"),
+    PSEUDO("selinuxfs", "SELinux interface"),
+    PSEUDO("smackfs", "Smack interface"),
+    PSEUDO("binder", "Android binder devices"),
+    PSEUDO("resctrl", "resource control interface"),
 };
 
 #define N_FS (sizeof(fs_table) / sizeof(fs_table[0]))

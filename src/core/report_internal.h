@@ -31,6 +31,14 @@ void odx_report_json_hooks(void);
 bool odx_report_json_alloc_failed(bool reset);
 
 /*
+ * Between begin and end, cJSON allocates from a bump arena that end frees
+ * in one go (and end restores the hooks of odx_report_json_hooks). Nodes
+ * must not be freed one by one in between: cJSON_Delete becomes a no-op.
+ */
+void odx_report_json_arena_begin(void);
+void odx_report_json_arena_end(void);
+
+/*
  * Length of the well-formed UTF-8 sequence at s (1 to 4 bytes), or 0 when
  * the bytes there are not one: stray continuation bytes, overlong forms,
  * UTF-16 surrogates (U+D800..U+DFFF), code points above U+10FFFF, or a

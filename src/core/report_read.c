@@ -319,7 +319,7 @@ static bool int_item(struct reader *r, const cJSON *it, const struct jpath *p, u
 static bool get_u32(struct reader *r, struct obj *o, size_t k, uint32_t *out)
 {
     struct jpath kp;
-    uint64_t v = 0; /* gcc 12 -O2 under mingw cannot see int_item sets it */
+    uint64_t v = 0;
     const cJSON *it = need(r, o, k, &kp);
     if (!it || !int_item(r, it, &kp, UINT32_MAX, &v))
         return false;
@@ -330,7 +330,7 @@ static bool get_u32(struct reader *r, struct obj *o, size_t k, uint32_t *out)
 static bool get_opt_u32(struct reader *r, struct obj *o, size_t k, struct odx_opt_u32 *out)
 {
     struct jpath kp;
-    uint64_t v = 0; /* gcc 12 -O2 under mingw cannot see int_item sets it */
+    uint64_t v = 0;
     const cJSON *it = need(r, o, k, &kp);
     out->present = false;
     out->value = 0;
@@ -489,7 +489,7 @@ static bool get_tri(struct reader *r, struct obj *o, size_t k, enum odx_tri *out
 static bool get_volume_index(struct reader *r, struct obj *o, size_t k, size_t *out)
 {
     struct jpath kp;
-    uint64_t v = 0; /* gcc 12 -O2 under mingw cannot see int_item sets it */
+    uint64_t v = 0;
     const cJSON *it = need(r, o, k, &kp);
     *out = ODX_NONE;
     if (!it)
@@ -1347,18 +1347,18 @@ enum odx_status odx_report_parse(const char *text, size_t len, struct odx_obs **
         return r.st;
     }
 
-    odx_report_json_hooks();
+    odx_report_json_arena_begin();
     odx_report_json_alloc_failed(true);
     root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root) {
         size_t off;
         if (odx_report_json_alloc_failed(true)) {
             fail_status(&r, ODX_E_NOMEM, NULL);
-            return r.st;
+            goto out;
         }
         off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
         fail_at(&r, ODX_E_PARSE, text, off, "not valid JSON");
-        return r.st;
+        goto out;
     }
     for (i = (size_t)(end - text); i < len; i++) {
         if (!json_space(text[i])) {
@@ -1375,7 +1375,8 @@ enum odx_status odx_report_parse(const char *text, size_t len, struct odx_obs **
     if (read_root(&r, root, text, len))
         r.st = ODX_OK;
 out:
-    cJSON_Delete(root);
+    /* The tree lives in the arena: dropped whole, not node by node. */
+    odx_report_json_arena_end();
     if (r.st == ODX_OK) {
         *out = r.obs;
     } else {

@@ -17,9 +17,11 @@
  * "tpool" for a thin pool (lib/metadata/lv.c lv_layer()); the pool's hidden
  * volumes are named <pool>_tdata and <pool>_tmeta. "mpath-" from
  * multipath-tools, "part<N>-" from kpartx.
+ *
+ * Every file-system call goes through the seam (sysapi.h). Absence (ENOENT,
+ * ENOTDIR) is an answer; any other failure is an error that names its call.
  */
-/* realpath() and the POSIX directory calls are outside strict C11. */
-#define _XOPEN_SOURCE 700
+#include "sysapi.h"
 
 #include "linux_internal.h"
 
@@ -135,7 +137,7 @@ static enum odx_status read_attr(const char *dir, const char *rel, char **out, i
     st = join(path, sizeof(path), dir, rel);
     if (st != ODX_OK)
         return st;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = odx_linux_sys_open(path, O_RDONLY | O_CLOEXEC, 0);
     if (fd < 0) {
         *err = errno;
         return errno == ENOENT || errno == ENOTDIR ? ODX_E_NOT_FOUND : ODX_E_OS;
@@ -147,7 +149,7 @@ static enum odx_status read_attr(const char *dir, const char *rel, char **out, i
     }
     /* Read one byte past the cap to tell "full" from "too long". */
     while (len <= ATTR_MAX) {
-        ssize_t r = read(fd, buf + len, ATTR_MAX + 1u - len);
+        ssize_t r = odx_linux_sys_read(fd, buf + len, ATTR_MAX + 1u - len);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -175,7 +177,7 @@ static enum odx_status read_attr(const char *dir, const char *rel, char **out, i
     st = ODX_OK;
 out:
     odx_free(buf);
-    close(fd);
+    odx_linux_sys_close(fd); /* read-only: a failed close loses nothing */
     return st;
 }
 
@@ -186,10 +188,22 @@ static enum odx_status read_opt_attr(const char *dir, const char *rel, char **ou
     return st == ODX_E_NOT_FOUND ? ODX_OK : st;
 }
 
-static bool exists(const char *dir, const char *rel)
+/* *yes whether dir/rel exists; ODX_E_OS with *err when access() fails otherwise than ENOENT. */
+static enum odx_status exists(const char *dir, const char *rel, bool *yes, int *err)
 {
     char path[PATH_MAX];
-    return join(path, sizeof(path), dir, rel) == ODX_OK && access(path, F_OK) == 0;
+    enum odx_status st = join(path, sizeof(path), dir, rel);
+    *yes = false;
+    if (st != ODX_OK)
+        return st;
+    if (odx_linux_sys_access(path, F_OK) == 0) {
+        *yes = true;
+        return ODX_OK;
+    }
+    if (errno == ENOENT || errno == ENOTDIR)
+        return ODX_OK;
+    *err = errno;
+    return ODX_E_OS;
 }
 
 static bool has_prefix(const char *s, const char *p)
@@ -274,6 +288,7 @@ static enum odx_status read_device(struct walker *w, const char *dir, struct odx
                                    int *err)
 {
     char *s = NULL;
+    bool is_part, is_dm, is_md, is_loop, is_zram;
     enum odx_status st;
 
     st = read_opt_attr(dir, "dev", &s, err);
@@ -290,18 +305,23 @@ static enum odx_status read_device(struct walker *w, const char *dir, struct odx
     l->read_only = s && strcmp(s, "1") == 0;
     odx_free(s);
 
-    if (exists(dir, "partition")) {
+    if ((st = exists(dir, "partition", &is_part, err)) != ODX_OK ||
+        (st = exists(dir, "dm", &is_dm, err)) != ODX_OK ||
+        (st = exists(dir, "md", &is_md, err)) != ODX_OK ||
+        (st = exists(dir, "loop", &is_loop, err)) != ODX_OK)
+        return st;
+    if (is_part) {
         l->kind = ODX_LINUX_BLK_PARTITION;
-    } else if (exists(dir, "dm")) {
+    } else if (is_dm) {
         if ((st = read_opt_attr(dir, "dm/name", &l->dm_name, err)) != ODX_OK ||
             (st = read_opt_attr(dir, "dm/uuid", &l->dm_uuid, err)) != ODX_OK)
             return st;
         l->kind = dm_kind(l->dm_name, l->dm_uuid);
-    } else if (exists(dir, "md")) {
+    } else if (is_md) {
         if ((st = read_opt_attr(dir, "md/level", &l->md_level, err)) != ODX_OK)
             return st;
         l->kind = ODX_LINUX_BLK_MD;
-    } else if (exists(dir, "loop") || has_prefix(l->name, "loop")) {
+    } else if (is_loop || has_prefix(l->name, "loop")) {
         /* loop/ appears only while a file is attached. */
         l->kind = ODX_LINUX_BLK_LOOP;
         if ((st = read_opt_attr(dir, "loop/backing_file", &l->backing_file, err)) != ODX_OK)
@@ -313,10 +333,12 @@ static enum odx_status read_device(struct walker *w, const char *dir, struct odx
         }
         if (l->backing_file && w->mounts)
             l->backing_mount = odx_linux_mounts_find_path(w->mounts, l->backing_file);
-    } else if (has_prefix(l->name, "zram") || exists(dir, "comp_algorithm")) {
+    } else if (has_prefix(l->name, "zram")) {
         l->kind = ODX_LINUX_BLK_ZRAM;
     } else {
-        l->kind = ODX_LINUX_BLK_DISK;
+        if ((st = exists(dir, "comp_algorithm", &is_zram, err)) != ODX_OK)
+            return st;
+        l->kind = is_zram ? ODX_LINUX_BLK_ZRAM : ODX_LINUX_BLK_DISK;
     }
     return ODX_OK;
 }
@@ -327,7 +349,8 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* Names in dir/slaves, sorted; *names NULL when there are none. */
-static enum odx_status list_slaves(struct walker *w, const char *dir, char ***names, size_t *n)
+static enum odx_status list_slaves(struct walker *w, const char *dir, char ***names, size_t *n,
+                                   int *err)
 {
     char path[PATH_MAX];
     DIR *d;
@@ -341,10 +364,14 @@ static enum odx_status list_slaves(struct walker *w, const char *dir, char ***na
     st = join(path, sizeof(path), dir, "slaves");
     if (st != ODX_OK)
         return st;
-    d = opendir(path);
-    if (!d)
-        return ODX_OK; /* no slaves/ directory: a bottom device */
-    while ((e = readdir(d)) != NULL) {
+    d = odx_linux_sys_opendir(path);
+    if (!d) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return ODX_OK; /* no slaves/ directory: a bottom device */
+        *err = errno;
+        return ODX_E_OS;
+    }
+    while ((e = odx_linux_sys_readdir(d, err)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         if (cnt == ODX_LINUX_BLK_MAX_SLAVES) {
@@ -368,7 +395,9 @@ static enum odx_status list_slaves(struct walker *w, const char *dir, char ***na
         }
         cnt++;
     }
-    closedir(d);
+    if (st == ODX_OK && *err)
+        st = ODX_E_OS;
+    odx_linux_sys_closedir(d); /* a directory read to the end: nothing to lose */
     if (st != ODX_OK) {
         for (i = 0; i < cnt; i++)
             odx_free(v[i]);
@@ -420,7 +449,7 @@ static enum odx_status visit(struct walker *w, const char *path, const char *hin
         w->chain.truncated = true;
         return ODX_OK;
     }
-    if (!realpath(path, rp)) {
+    if (!odx_linux_sys_realpath(path, rp)) {
         int e = errno;
         if (parent == SIZE_MAX) {
             if (os_errno)
@@ -433,6 +462,7 @@ static enum odx_status visit(struct walker *w, const char *path, const char *hin
         l->depth = depth;
         l->parent = parent;
         l->read_errno = e;
+        l->read_api = "realpath";
         l->name = odx_strdup(hint);
         return l->name ? ODX_OK : ODX_E_NOMEM;
     }
@@ -471,13 +501,16 @@ static enum odx_status visit(struct walker *w, const char *path, const char *hin
         }
         l->kind = ODX_LINUX_BLK_UNKNOWN;
         l->read_errno = st == ODX_E_OS ? err : 0;
+        l->read_api = st == ODX_E_OS ? odx_linux_sys_last.api : NULL;
         return ODX_OK;
     }
     if (st != ODX_OK)
         return st;
 
     if (depth + 1u >= ODX_LINUX_BLK_MAX_DEPTH) {
-        if (l->kind == ODX_LINUX_BLK_PARTITION || exists(rp, "slaves"))
+        bool slaves = false;
+        if (l->kind == ODX_LINUX_BLK_PARTITION ||
+            (exists(rp, "slaves", &slaves, &err) == ODX_OK && slaves))
             w->chain.truncated = true;
         return ODX_OK;
     }
@@ -489,7 +522,14 @@ static enum odx_status visit(struct walker *w, const char *path, const char *hin
             return st;
         return visit(w, up, "(disk)", depth + 1u, idx, os_errno);
     }
-    st = list_slaves(w, rp, &names, &n);
+    st = list_slaves(w, rp, &names, &n, &err);
+    if (st == ODX_E_OS) {
+        /* The device itself was read and keeps its kind; what lies below it is unknown. */
+        l = &w->chain.layers[idx];
+        l->read_errno = err;
+        l->read_api = odx_linux_sys_last.api;
+        return ODX_OK;
+    }
     if (st != ODX_OK)
         return st;
     for (i = 0; i < n && st == ODX_OK; i++) {
@@ -527,7 +567,7 @@ static enum odx_status walk(struct odx_linux_blk_chain *out, const char *sys_roo
     if (!w)
         return ODX_E_NOMEM;
     w->mounts = mounts;
-    if (!realpath(sys_root, w->root)) {
+    if (!odx_linux_sys_realpath(sys_root, w->root)) {
         if (os_errno)
             *os_errno = errno;
         st = errno == ENOENT ? ODX_E_NOT_FOUND : ODX_E_OS;

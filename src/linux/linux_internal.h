@@ -15,6 +15,7 @@
 #ifndef ODX_LINUX_INTERNAL_H
 #define ODX_LINUX_INTERNAL_H
 
+#include "odx/knowledge.h"
 #include "odx/status.h"
 
 #include <stdbool.h>
@@ -146,38 +147,22 @@ const struct odx_linux_opt *odx_linux_opts_find(const struct odx_linux_opts *opt
 
 /* ---- file-system knowledge and classification --------------------------- */
 
-/* What a file system can do for a copy, as far as the type alone tells. */
-enum odx_linux_cap {
-    ODX_LINUX_CAP_UNKNOWN = 0, /* type not in the table */
-    ODX_LINUX_CAP_NO,          /* never: the kernel code has no such operation */
-    ODX_LINUX_CAP_YES,         /* always on this type */
-    ODX_LINUX_CAP_FEATURE,     /* only with an on-disk feature or option mountinfo may not show */
-    ODX_LINUX_CAP_SERVER,      /* network file system: only if the server supports it */
-    ODX_LINUX_CAP_DAEMON,      /* FUSE: only if the daemon implements it */
-    ODX_LINUX_CAP_LAYER,       /* decided by the file system underneath (overlay upper) */
-};
-
-/* One row of the knowledge table. Static storage. */
-struct odx_linux_fs_info {
-    const char *name;           /* "xfs", "fuse", or "fuse.<subtype>" for a known FUSE daemon */
-    bool pseudo;                /* not a place for user files: leave out of the probe */
-    bool network;               /* data lives on another machine */
-    enum odx_linux_cap reflink; /* FICLONE / FICLONERANGE */
-    enum odx_linux_cap copy_offload; /* copy_file_range does better than a byte copy */
-    const char *note;                /* one line for the report */
-};
-
-/* The row for fstype (and subtype, for "fuse.<subtype>" rows); never NULL: an
- * unknown type gets a row whose capabilities are ODX_LINUX_CAP_UNKNOWN. */
-const struct odx_linux_fs_info *odx_linux_fs_lookup(const char *fstype, const char *subtype);
+/*
+ * The knowledge table is the core's (odx/knowledge.h, odx_fs_lookup): one
+ * table for the back end and for the analysis of a saved report on any OS.
+ * This lookup adds the FUSE subtype and never fails: the row for fstype
+ * (and subtype, for "fuse.<subtype>" rows), or a static row named "unknown"
+ * whose capabilities are ODX_FS_CAP_UNKNOWN.
+ */
+const struct odx_fs_info *odx_linux_fs_lookup(const char *fstype, const char *subtype);
 
 /* A mount judged from mountinfo alone. */
 struct odx_linux_mount_class {
-    const struct odx_linux_fs_info *fs; /* never NULL after classify */
-    bool candidate;                     /* worth probing: holds files */
-    bool writable;                      /* can be a copy destination */
-    enum odx_linux_cap reflink;         /* fs->reflink refined by this mount's options */
-    enum odx_linux_cap copy_offload;
+    const struct odx_fs_info *fs; /* never NULL after classify */
+    bool candidate;               /* worth probing: holds files */
+    bool writable;                /* can be a copy destination */
+    enum odx_fs_cap reflink;      /* fs->reflink_cap refined by this mount's options */
+    enum odx_fs_cap copy_offload;
     const char *reason; /* static: why it is left out or how options changed the answer; NULL */
 };
 
@@ -279,7 +264,8 @@ struct odx_linux_blk_layer {
     const struct odx_linux_mount *backing_mount; /* holder of backing_file, if mounts given */
     char *dm_name, *dm_uuid;                     /* dm/name, dm/uuid; NULL if not dm */
     char *md_level;                              /* md/level ("raid1"); NULL if not md */
-    int read_errno; /* errno when the directory could not be resolved; else 0 */
+    int read_errno; /* errno when the device, or the list of devices below it, could not be read */
+    const char *read_api; /* the call that failed with read_errno (static), or NULL */
 };
 
 struct odx_linux_blk_chain {

@@ -44,7 +44,7 @@ static void test_captured(void)
         if (ov.layers[0].mount) {
             struct odx_linux_mount_class c;
             odx_linux_mount_classify(ov.layers[0].mount, &c);
-            CHECK_INT(c.reflink, ODX_LINUX_CAP_FEATURE);
+            CHECK_INT(c.reflink, ODX_FS_CAP_FEATURE);
         }
     }
     odx_linux_overlay_cleanup(&ov);
@@ -103,7 +103,7 @@ static void test_on_ext4(void)
         /* Upper on ext4: FICLONE through this overlay cannot work. */
         CHECK(ov.layers[0].mount && ov.layers[0].mount->mount_id == 1);
         odx_linux_mount_classify(ov.layers[0].mount, &c);
-        CHECK_INT(c.reflink, ODX_LINUX_CAP_NO);
+        CHECK_INT(c.reflink, ODX_FS_CAP_NO);
         /* Lowers keep their order, topmost first, each on its own mount. */
         CHECK_STR(ov.layers[2].path, "/x/l1");
         CHECK(ov.layers[2].mount && ov.layers[2].mount->mount_id == 2);

@@ -136,7 +136,12 @@ int main(void)
 
     CHECK_INT(odx_fs_lookup("btrfs")->reflink, ODX_TRI_YES);
     CHECK_INT(odx_fs_lookup("ext4")->reflink, ODX_TRI_NO);
-    CHECK_STR(odx_fs_lookup("fuse.sshfs")->type, "fuse");
+    CHECK_STR(odx_fs_lookup("fuse.unheard-of")->type, "fuse");
+    CHECK_STR(odx_fs_lookup("fuse.sshfs")->type, "fuse.sshfs");
+    CHECK(odx_fs_lookup("fuse.sshfs")->network);
+    CHECK(odx_fs_lookup("proc")->pseudo);
+    CHECK_INT(odx_fs_lookup("xfs")->reflink_cap, ODX_FS_CAP_FEATURE);
+    CHECK_INT(odx_fs_lookup("xfs")->reflink, ODX_TRI_UNKNOWN);
     CHECK(odx_fs_lookup("nosuchfs") == NULL);
     CHECK_DONE();
 }
