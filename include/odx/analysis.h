@@ -171,4 +171,8 @@ const char *odx_bits_source_name(enum odx_bits_source s); /* "none", "runtime", 
 const char *odx_flag_name(enum odx_flag_kind k);
 const char *odx_outcome_name(enum odx_outcome o);
 
+/* The command's exit code for an outcome: 0 no blocker, 1 blockers, 2 incomplete (docs/cli.md;
+ * src/cli/cli.h names them). Here so that tests can check a report's exit code. */
+int odx_outcome_exit_code(enum odx_outcome o);
+
 #endif

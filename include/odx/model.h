@@ -117,6 +117,9 @@ struct odx_filter {
     const char *vendor;                     /* driver image version resource: CompanyName */
     const char *product;                    /* ProductName */
     const char *version;                    /* FileVersion */
+    /* Listed from the registry only (a service with an Instances subkey) because Filter
+     * Manager could not be asked (not elevated): whether it is loaded is unknown. */
+    bool loaded_unknown;
 };
 
 /* One filter instance attached to a volume, or one layer of a Linux mount's stack. */
@@ -308,7 +311,11 @@ enum odx_status odx_obs_strn(struct odx_obs *obs, const char *s, size_t len, con
 
 /* printf into a string owned by obs. */
 enum odx_status odx_obs_printf(struct odx_obs *obs, const char **out, const char *fmt, ...)
-#if defined(__GNUC__)
+#if defined(__MINGW_PRINTF_FORMAT)
+    /* mingw-w64: the archetype of the printf its headers select (C99 with
+     * __USE_MINGW_ANSI_STDIO, which the build sets), so %zu is accepted. */
+    __attribute__((format(__MINGW_PRINTF_FORMAT, 3, 4)))
+#elif defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;

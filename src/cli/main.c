@@ -33,16 +33,11 @@ void odx_cli_error(const char *fmt, ...)
 
 int odx_cli_exit_for(enum odx_outcome outcome)
 {
-    switch (outcome) {
-    case ODX_OUTCOME_OK:
-        return ODX_EXIT_OK;
-    case ODX_OUTCOME_BLOCKERS:
-        return ODX_EXIT_BLOCKERS;
-    case ODX_OUTCOME_INCOMPLETE:
-    default:
-        return ODX_EXIT_INCOMPLETE;
-    }
+    return odx_outcome_exit_code(outcome);
 }
+
+_Static_assert(ODX_EXIT_OK == 0 && ODX_EXIT_BLOCKERS == 1 && ODX_EXIT_INCOMPLETE == 2,
+               "odx_outcome_exit_code returns these numbers");
 
 /* A tiny option reader: "--name VALUE", "--name=VALUE", "-o VALUE", "-oVALUE", "--". */
 struct args {

@@ -108,6 +108,19 @@ const char *odx_outcome_name(enum odx_outcome o)
     return (unsigned)o < COUNT(outcome_names) ? outcome_names[o] : "invalid";
 }
 
+int odx_outcome_exit_code(enum odx_outcome o)
+{
+    switch (o) {
+    case ODX_OUTCOME_OK:
+        return 0;
+    case ODX_OUTCOME_BLOCKERS:
+        return 1;
+    case ODX_OUTCOME_INCOMPLETE:
+    default:
+        return 2;
+    }
+}
+
 const char *odx_bits_source_name(enum odx_bits_source s)
 {
     return (unsigned)s < COUNT(bits_source_names) ? bits_source_names[s] : "invalid";
@@ -406,7 +419,10 @@ static enum odx_status grow(void **array, size_t *cap, size_t n, size_t elem)
     return grow_from(array, cap, n, elem, 1);
 }
 
-#if defined(__GNUC__)
+#if defined(__MINGW_PRINTF_FORMAT)
+/* mingw-w64: check against the printf the build selects (C99, so %zu is fine). */
+#define PRINTF_LIKE(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #else
 #define PRINTF_LIKE(f, a)
