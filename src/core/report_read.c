@@ -705,6 +705,7 @@ static const char *const filter_keys[] = {
     "vendor",
     "product",
     "version",
+    "loaded_unknown",
 };
 enum {
     F_NAME,
@@ -718,6 +719,7 @@ enum {
     F_VENDOR,
     F_PRODUCT,
     F_VERSION,
+    F_LOADED_UNKNOWN,
 };
 
 static bool read_filter(struct reader *r, const cJSON *it, const struct jpath *arr, size_t i)
@@ -741,7 +743,8 @@ static bool read_filter(struct reader *r, const cJSON *it, const struct jpath *a
            get_setting(r, &o, F_DECLARED, &f->declared) &&
            get_setting(r, &o, F_DECLARED_PARAMETERS, &f->declared_parameters) &&
            get_str(r, &o, F_IMAGE_PATH, &f->image_path) && get_str(r, &o, F_VENDOR, &f->vendor) &&
-           get_str(r, &o, F_PRODUCT, &f->product) && get_str(r, &o, F_VERSION, &f->version);
+           get_str(r, &o, F_PRODUCT, &f->product) && get_str(r, &o, F_VERSION, &f->version) &&
+           get_bool(r, &o, F_LOADED_UNKNOWN, &f->loaded_unknown);
 }
 
 static const char *const desc_keys[] = {

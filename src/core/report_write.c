@@ -259,6 +259,7 @@ static cJSON *filter(struct writer *w, const struct odx_filter *f)
     put(w, o, "vendor", str(f->vendor));
     put(w, o, "product", str(f->product));
     put(w, o, "version", str(f->version));
+    put(w, o, "loaded_unknown", boolean(f->loaded_unknown));
     return o;
 }
 

@@ -76,7 +76,7 @@ def filt(name, altitude, declared, vendor, kind="minifilter", params=None, insta
             "instance_count": instances if kind == "minifilter" else None,
             "declared": setting(declared), "declared_parameters": setting(params),
             "image_path": f"\\SystemRoot\\System32\\drivers\\{name}.sys", "vendor": vendor,
-            "product": None, "version": None}
+            "product": None, "version": None, "loaded_unknown": False}
 
 
 def inst(name, altitude, features, kind="minifilter"):
@@ -363,6 +363,8 @@ def win_not_elevated():
               {"api": "FilterVolumeFindFirst", "target": None,
                "code": code("hresult", 0x80070005), "detail": None}]
     f, _ = acme()
+    f["loaded_unknown"] = True  # listed from the registry: Filter Manager said no
+    f["frame"] = f["instance_count"] = None
     v = volume(0, "E:", 3, [], listed="no")
     return windows([f], [v], [win_trial(0, 0, "offload_write", win32(4441),
                                          directory="E:\\odxprobe-9b01d4\\")],
