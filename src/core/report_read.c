@@ -37,11 +37,32 @@ struct jpath {
     size_t index;
 };
 
+/*
+ * A big array of observations (volumes, trials) located in the text but left
+ * out of the parse tree: its elements are parsed and read one at a time
+ * (see lazy_find), so the whole report is never a tree at once.
+ */
+struct lazy_array {
+    bool found;
+    size_t n;
+    size_t *start; /* element i is text[start[i], end[i]) */
+    size_t *end;
+    size_t open, close; /* offsets of its '[' and ']' */
+};
+
+struct lazy {
+    struct lazy_array volumes, trials;
+};
+
 struct reader {
     struct odx_obs *obs;
     enum odx_status st;
     char *err;
     size_t errsize;
+    const char *text; /* the whole report */
+    size_t len;
+    bool text_checked;       /* scan_text has passed */
+    const struct lazy *lazy; /* NULL: the tree holds everything */
 };
 
 /* The most keys any object of the schema has. */
@@ -1130,6 +1151,47 @@ static bool read_elements(struct reader *r, struct obj *o, size_t k, size_t max,
     return true;
 }
 
+/*
+ * The elements of a lazy array, each parsed on its own and freed before the
+ * next. The array in the tree is the empty one the skeleton left in its
+ * place: it still gives the key's presence, type and path.
+ */
+static bool read_lazy(struct reader *r, struct obj *o, size_t k, size_t max,
+                      const struct lazy_array *la, element_fn fn)
+{
+    struct jpath kp;
+    const cJSON *c;
+    size_t count, i;
+    if (!get_array(r, o, k, max, &kp, &c, &count))
+        return false;
+    if (la->n > max)
+        return fail(r, ODX_E_TOO_BIG, &kp, "more than %" PRIu64 " items", (uint64_t)max);
+    for (i = 0; i < la->n; i++) {
+        const char *endp = NULL;
+        cJSON *el;
+        bool ok;
+        odx_report_json_alloc_failed(true);
+        el = cJSON_ParseWithLengthOpts(r->text + la->start[i], la->end[i] - la->start[i], &endp,
+                                       false);
+        if (!el) {
+            if (odx_report_json_alloc_failed(true))
+                return fail_status(r, ODX_E_NOMEM, &kp);
+            return fail_at(r, ODX_E_PARSE, r->text,
+                           endp && endp >= r->text ? (size_t)(endp - r->text) : la->start[i],
+                           "not valid JSON");
+        }
+        if (endp != r->text + la->end[i]) {
+            cJSON_Delete(el);
+            return fail_at(r, ODX_E_PARSE, r->text, (size_t)(endp - r->text), "not valid JSON");
+        }
+        ok = fn(r, el, &kp, i);
+        cJSON_Delete(el);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 static bool read_observations(struct reader *r, const cJSON *it)
 {
     struct obj o;
@@ -1144,8 +1206,12 @@ static bool read_observations(struct reader *r, const cJSON *it)
            read_run(r, &o, O_RUN) && get_setting(r, &o, O_FEATURES_MODE, &obs->features_mode) &&
            get_tri(r, &o, O_FILTERS_LISTED, &obs->filters_listed) &&
            read_elements(r, &o, O_FILTERS, ODX_MAX_FILTERS, read_filter) &&
-           read_elements(r, &o, O_VOLUMES, ODX_MAX_VOLUMES, read_volume) &&
-           read_elements(r, &o, O_TRIALS, ODX_MAX_TRIALS, read_trial) &&
+           (r->lazy && r->lazy->volumes.found
+                ? read_lazy(r, &o, O_VOLUMES, ODX_MAX_VOLUMES, &r->lazy->volumes, read_volume)
+                : read_elements(r, &o, O_VOLUMES, ODX_MAX_VOLUMES, read_volume)) &&
+           (r->lazy && r->lazy->trials.found
+                ? read_lazy(r, &o, O_TRIALS, ODX_MAX_TRIALS, &r->lazy->trials, read_trial)
+                : read_elements(r, &o, O_TRIALS, ODX_MAX_TRIALS, read_trial)) &&
            read_elements(r, &o, O_ERRORS, ODX_MAX_ERRORS, read_error) &&
            read_elements(r, &o, O_EXCLUDED, ODX_MAX_VOLUMES, read_excluded);
 }
@@ -1297,7 +1363,7 @@ static bool read_root(struct reader *r, const cJSON *root, const char *text, siz
                     "schema_version %.17g is not supported (this odxprobe reads %d)", d,
                     ODX_REPORT_SCHEMA_VERSION);
 
-    if (!scan_text(text, len, &bad, &st, &what)) {
+    if (!r->text_checked && !scan_text(text, len, &bad, &st, &what)) {
         if (st == ODX_E_BAD_UTF8 && find_bad_utf8(root, NULL, r, text, bad))
             return false;
         return fail_at(r, st, text, bad, what);
@@ -1319,19 +1385,278 @@ static bool read_root(struct reader *r, const cJSON *root, const char *text, siz
     return read_observations(r, it);
 }
 
-enum odx_status odx_report_parse(const char *text, size_t len, struct odx_obs **out, char *err,
-                                 size_t errsize)
+/* ---- reading big arrays one element at a time --------------------------- */
+
+/*
+ * A report of 100k volumes is a cJSON tree of tens of millions of nodes,
+ * several times the size of the text: the kernel's cost of faulting in that
+ * memory grows faster than the report. So when the text is clean (scan_text
+ * passed), a light structural scan finds observations.volumes and
+ * observations.trials, the tree is built from a copy of the text with those
+ * two arrays emptied (the skeleton), and their elements are parsed one at a
+ * time (read_lazy). Anything the scan does not expect (a key given twice, a
+ * broken value, odd nesting) makes it give up, and the whole text is parsed
+ * as one tree, which then reports the problem with its usual message.
+ */
+
+static void lazy_free(struct lazy *lz)
+{
+    odx_free(lz->volumes.start);
+    odx_free(lz->volumes.end);
+    odx_free(lz->trials.start);
+    odx_free(lz->trials.end);
+    memset(lz, 0, sizeof(*lz));
+}
+
+static void skip_space(const char *t, size_t len, size_t *i)
+{
+    while (*i < len && json_space(t[*i]))
+        (*i)++;
+}
+
+/* Past the string that starts at *i (a '"'); false if it does not end. */
+static bool skip_string(const char *t, size_t len, size_t *i)
+{
+    size_t j = *i + 1;
+    while (j < len) {
+        if (t[j] == '\\')
+            j += 2;
+        else if (t[j] == '"') {
+            *i = j + 1;
+            return true;
+        } else
+            j++;
+    }
+    return false;
+}
+
+/* Past the JSON value at *i, checking only that brackets and strings close. */
+static bool skip_value(const char *t, size_t len, size_t *i)
+{
+    size_t depth = 0, j = *i;
+    if (j >= len)
+        return false;
+    if (t[j] == '"')
+        return skip_string(t, len, i);
+    if (t[j] != '{' && t[j] != '[') {
+        /* A number or a literal: up to the next delimiter; cJSON checks it later. */
+        while (j < len && t[j] != ',' && t[j] != ']' && t[j] != '}' && !json_space(t[j]))
+            j++;
+        if (j == *i)
+            return false;
+        *i = j;
+        return true;
+    }
+    while (j < len) {
+        char c = t[j];
+        if (c == '"') {
+            if (!skip_string(t, len, &j))
+                return false;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (++depth > 1000) /* cJSON's nesting limit */
+                return false;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0) {
+                *i = j + 1;
+                return true;
+            }
+        }
+        j++;
+    }
+    return false;
+}
+
+/* The raw key at *i equals want (no escapes compared: an escaped key is simply not found). */
+static bool key_is(const char *t, size_t start, size_t end, const char *want)
+{
+    size_t n = strlen(want);
+    return end - start == n + 2 && memcmp(t + start + 1, want, n) == 0;
+}
+
+/* Records the elements of the array at *i into la. */
+static enum odx_status lazy_elements(const char *t, size_t len, size_t *i, struct lazy_array *la)
+{
+    size_t cap = 0;
+    la->found = true;
+    la->open = *i;
+    (*i)++;
+    skip_space(t, len, i);
+    if (*i < len && t[*i] == ']') {
+        la->close = (*i)++;
+        return ODX_OK;
+    }
+    for (;;) {
+        size_t start;
+        skip_space(t, len, i);
+        start = *i;
+        if (!skip_value(t, len, i))
+            return ODX_E_PARSE;
+        if (la->n == cap) {
+            size_t bytes, *s, *e;
+            cap = cap ? cap * 2 : 1024;
+            if (cap > (size_t)ODX_MAX_VOLUMES * 2 || !odx_mul_size(cap, sizeof(size_t), &bytes))
+                return ODX_E_TOO_BIG;
+            s = odx_realloc(la->start, bytes);
+            if (!s)
+                return ODX_E_NOMEM;
+            la->start = s;
+            e = odx_realloc(la->end, bytes);
+            if (!e)
+                return ODX_E_NOMEM;
+            la->end = e;
+        }
+        la->start[la->n] = start;
+        la->end[la->n] = *i;
+        la->n++;
+        skip_space(t, len, i);
+        if (*i < len && t[*i] == ',') {
+            (*i)++;
+            continue;
+        }
+        if (*i < len && t[*i] == ']') {
+            la->close = (*i)++;
+            return ODX_OK;
+        }
+        return ODX_E_PARSE;
+    }
+}
+
+/*
+ * Walks the members of the object at *i; inside "observations" (root level)
+ * records "volumes" and "trials". ODX_E_PARSE for anything unexpected.
+ */
+static enum odx_status lazy_object(const char *t, size_t len, size_t *i, bool root, struct lazy *lz,
+                                   bool *seen_obs)
+{
+    enum odx_status st;
+    (*i)++; /* '{' */
+    skip_space(t, len, i);
+    if (*i < len && t[*i] == '}') {
+        (*i)++;
+        return ODX_OK;
+    }
+    for (;;) {
+        size_t kstart, kend;
+        skip_space(t, len, i);
+        if (*i >= len || t[*i] != '"')
+            return ODX_E_PARSE;
+        kstart = *i;
+        if (!skip_string(t, len, i))
+            return ODX_E_PARSE;
+        kend = *i;
+        skip_space(t, len, i);
+        if (*i >= len || t[*i] != ':')
+            return ODX_E_PARSE;
+        (*i)++;
+        skip_space(t, len, i);
+        if (*i >= len)
+            return ODX_E_PARSE;
+        if (root && key_is(t, kstart, kend, "observations") && t[*i] == '{') {
+            if (*seen_obs)
+                return ODX_E_PARSE; /* twice: the tree reader says so */
+            *seen_obs = true;
+            if ((st = lazy_object(t, len, i, false, lz, seen_obs)) != ODX_OK)
+                return st;
+        } else if (!root && t[*i] == '[' &&
+                   (key_is(t, kstart, kend, "volumes") || key_is(t, kstart, kend, "trials"))) {
+            struct lazy_array *la = key_is(t, kstart, kend, "volumes") ? &lz->volumes : &lz->trials;
+            if (la->found)
+                return ODX_E_PARSE;
+            if ((st = lazy_elements(t, len, i, la)) != ODX_OK)
+                return st;
+        } else if (!skip_value(t, len, i)) {
+            return ODX_E_PARSE;
+        }
+        skip_space(t, len, i);
+        if (*i < len && t[*i] == ',') {
+            (*i)++;
+            continue;
+        }
+        if (*i < len && t[*i] == '}') {
+            (*i)++;
+            return ODX_OK;
+        }
+        return ODX_E_PARSE;
+    }
+}
+
+/*
+ * Finds the lazy arrays and builds the skeleton: the text with their
+ * contents cut out, NUL-terminated, owned by the caller (odx_free).
+ * ODX_E_PARSE: use the whole-tree reader instead. ODX_E_NOMEM.
+ */
+static enum odx_status lazy_find(const char *t, size_t len, struct lazy *lz, char **skeleton,
+                                 size_t *skeleton_len)
+{
+    size_t i = 0, n = 0, cut_from[2], cut_to[2], k, out = 0, from = 0, cut = 0;
+    bool seen_obs = false;
+    enum odx_status st;
+    char *sk;
+    *skeleton = NULL;
+    skip_space(t, len, &i);
+    if (i >= len || t[i] != '{')
+        return ODX_E_PARSE;
+    if ((st = lazy_object(t, len, &i, true, lz, &seen_obs)) != ODX_OK)
+        return st;
+    if (!lz->volumes.found && !lz->trials.found)
+        return ODX_E_PARSE; /* nothing to gain */
+    /* Cut [open+1, close) of each array, in text order. */
+    if (lz->volumes.found) {
+        cut_from[n] = lz->volumes.open + 1;
+        cut_to[n++] = lz->volumes.close;
+    }
+    if (lz->trials.found) {
+        cut_from[n] = lz->trials.open + 1;
+        cut_to[n++] = lz->trials.close;
+    }
+    if (n == 2 && cut_from[1] < cut_from[0]) {
+        size_t a = cut_from[0], b = cut_to[0];
+        cut_from[0] = cut_from[1];
+        cut_to[0] = cut_to[1];
+        cut_from[1] = a;
+        cut_to[1] = b;
+    }
+    for (k = 0; k < n; k++)
+        cut += cut_to[k] - cut_from[k];
+    sk = odx_malloc(len - cut + 1);
+    if (!sk)
+        return ODX_E_NOMEM;
+    for (k = 0; k < n; k++) {
+        memcpy(sk + out, t + from, cut_from[k] - from);
+        out += cut_from[k] - from;
+        from = cut_to[k];
+    }
+    memcpy(sk + out, t + from, len - from);
+    out += len - from;
+    sk[out] = '\0';
+    *skeleton = sk;
+    *skeleton_len = out;
+    return ODX_OK;
+}
+
+/* try_lazy: read the big arrays element by element when the text allows it. */
+static enum odx_status parse(const char *text, size_t len, struct odx_obs **out, char *err,
+                             size_t errsize, bool try_lazy)
 {
     struct reader r;
+    struct lazy lz;
     cJSON *root = NULL;
-    const char *end = NULL;
-    size_t i;
+    const char *end = NULL, *parsed, *what;
+    char *skeleton = NULL;
+    size_t i, parsed_len, bad;
+    bool arena = false;
+    enum odx_status st;
 
     *out = NULL;
     memset(&r, 0, sizeof(r));
+    memset(&lz, 0, sizeof(lz));
     r.st = ODX_OK;
     r.err = err;
     r.errsize = errsize;
+    r.text = text;
+    r.len = len;
     if (err && errsize)
         err[0] = '\0';
     if (!text && len) {
@@ -1350,21 +1675,57 @@ enum odx_status odx_report_parse(const char *text, size_t len, struct odx_obs **
         return r.st;
     }
 
-    odx_report_json_arena_begin();
+    /* Clean text: try the skeleton and element-by-element reading first. */
+    parsed = text;
+    parsed_len = len;
+    if (try_lazy && scan_text(text, len, &bad, &st, &what)) {
+        r.text_checked = true;
+        st = lazy_find(text, len, &lz, &skeleton, &parsed_len);
+        if (st == ODX_E_NOMEM) {
+            fail_status(&r, st, NULL);
+            goto out;
+        }
+        if (st == ODX_OK) {
+            parsed = skeleton;
+            r.lazy = &lz;
+        } else {
+            lazy_free(&lz);
+            parsed_len = len;
+        }
+    }
+
+    /* The one big tree lives in an arena; a skeleton's small one does not need it. */
+    arena = r.lazy == NULL;
+    if (arena)
+        odx_report_json_arena_begin();
+    else
+        odx_report_json_hooks();
     odx_report_json_alloc_failed(true);
-    root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    root = cJSON_ParseWithLengthOpts(parsed, parsed_len, &end, false);
     if (!root) {
         size_t off;
         if (odx_report_json_alloc_failed(true)) {
             fail_status(&r, ODX_E_NOMEM, NULL);
             goto out;
         }
+        if (r.lazy) {
+            /* The skeleton's offsets are not the report's: let the full reader say where. */
+            odx_free(skeleton);
+            lazy_free(&lz);
+            return parse(text, len, out, err, errsize, false);
+        }
         off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
         fail_at(&r, ODX_E_PARSE, text, off, "not valid JSON");
         goto out;
     }
-    for (i = (size_t)(end - text); i < len; i++) {
-        if (!json_space(text[i])) {
+    for (i = (size_t)(end - parsed); i < parsed_len; i++) {
+        if (!json_space(parsed[i])) {
+            if (r.lazy) {
+                cJSON_Delete(root);
+                odx_free(skeleton);
+                lazy_free(&lz);
+                return parse(text, len, out, err, errsize, false);
+            }
             fail_at(&r, ODX_E_PARSE, text, i, "unexpected text after the JSON value");
             goto out;
         }
@@ -1378,12 +1739,24 @@ enum odx_status odx_report_parse(const char *text, size_t len, struct odx_obs **
     if (read_root(&r, root, text, len))
         r.st = ODX_OK;
 out:
-    /* The tree lives in the arena: dropped whole, not node by node. */
-    odx_report_json_arena_end();
+    if (arena) {
+        /* The tree lives in the arena: dropped whole, not node by node. */
+        odx_report_json_arena_end();
+    } else {
+        cJSON_Delete(root);
+    }
+    odx_free(skeleton);
+    lazy_free(&lz);
     if (r.st == ODX_OK) {
         *out = r.obs;
     } else {
         odx_obs_free(r.obs);
     }
     return r.st;
+}
+
+enum odx_status odx_report_parse(const char *text, size_t len, struct odx_obs **out, char *err,
+                                 size_t errsize)
+{
+    return parse(text, len, out, err, errsize, true);
 }
