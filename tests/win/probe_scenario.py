@@ -22,14 +22,16 @@ Checks (each may repeat):
   --min-volumes N / --min-filters N
 
 After the run, no "odxprobe-*" directory may be left in the prefix's
-drive_c (the trial's private directory). Exit 0 when every check holds,
-1 otherwise, 2 on misuse.
+drive_c (the trial's private directory), and `odxprobe.exe analyze` of the
+report the probe wrote must give exactly the probe's own analysis. Exit 0
+when every check holds, 1 otherwise, 2 on misuse.
 """
 import glob
 import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -123,6 +125,25 @@ def main(argv):
     for n in checks.get("--min-filters", []):
         if len(obs["filters"]) < int(n):
             errors += fail("%d filters, expected at least %s" % (len(obs["filters"]), n))
+
+    # Re-analysing the probe's own report gives the same analysis (Wine maps
+    # the Unix file system to drive Z:).
+    exe = next((a for a in run if a.lower().endswith(".exe")), None)
+    if exe:
+        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as tmp:
+            tmp.write(proc.stdout)
+        try:
+            again = subprocess.run(["sh", os.path.join(HERE, "wine-run.sh"), "--", exe, "analyze",
+                                    "--json", "Z:" + tmp.name.replace("/", "\\")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        finally:
+            os.unlink(tmp.name)
+        try:
+            if json.loads(again.stdout.decode("utf-8"))["analysis"] != an:
+                errors += fail("analyze of the probe's report gives another analysis")
+        except ValueError:
+            sys.stderr.write(again.stderr.decode("utf-8", "replace"))
+            errors += fail("analyze of the probe's report failed (exit %d)" % again.returncode)
 
     prefix = os.environ.get("WINEPREFIX", "")
     left = glob.glob(os.path.join(prefix, "drive_c", "odxprobe-*")) if prefix else []
