@@ -146,6 +146,24 @@ enum odx_status odx_arena_strn(struct odx_arena *a, const char *s, size_t len, s
     return ODX_OK;
 }
 
+enum odx_status odx_arena_copy(struct odx_arena *a, const char *s, size_t len, size_t max_len,
+                               const char **out)
+{
+    char *copy;
+    *out = NULL;
+    if (!s)
+        return ODX_OK;
+    if (len > max_len)
+        return ODX_E_TOO_BIG;
+    copy = bump(a, len + 1);
+    if (!copy)
+        return ODX_E_NOMEM;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    *out = copy;
+    return ODX_OK;
+}
+
 enum odx_status odx_arena_vprintf(struct odx_arena *a, const char **out, const char *fmt,
                                   va_list ap)
 {

@@ -21,6 +21,10 @@ void odx_arena_free(struct odx_arena *a);
 enum odx_status odx_arena_strn(struct odx_arena *a, const char *s, size_t len, size_t max_len,
                                const char **out);
 
+/* A plain copy, not interned: for strings unique to one volume or trial. */
+enum odx_status odx_arena_copy(struct odx_arena *a, const char *s, size_t len, size_t max_len,
+                               const char **out);
+
 /* Interned printf result; output longer than 4 KiB is cut. */
 enum odx_status odx_arena_vprintf(struct odx_arena *a, const char **out, const char *fmt,
                                   va_list ap)

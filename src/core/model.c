@@ -73,6 +73,17 @@ enum odx_status odx_obs_strn(struct odx_obs *obs, const char *s, size_t len, con
     return odx_arena_strn(obs->priv->arena, s, len, ODX_MAX_STRING_BYTES, out);
 }
 
+enum odx_status odx_obs_strn_unique(struct odx_obs *obs, const char *s, size_t len,
+                                    const char **out)
+{
+    return odx_arena_copy(obs->priv->arena, s, len, ODX_MAX_STRING_BYTES, out);
+}
+
+enum odx_status odx_obs_str_unique(struct odx_obs *obs, const char *s, const char **out)
+{
+    return odx_obs_strn_unique(obs, s, s ? strlen(s) : 0, out);
+}
+
 enum odx_status odx_obs_str(struct odx_obs *obs, const char *s, const char **out)
 {
     return odx_obs_strn(obs, s, s ? strlen(s) : 0, out);
@@ -189,20 +200,21 @@ enum odx_status odx_obs_add_excluded(struct odx_obs *obs, struct odx_excluded **
     return ODX_OK;
 }
 
-/* Append a copy of s to a string array unless it is already there. */
+/* Append a copy of s to a string array unless it is already there (compared as text). */
 static enum odx_status add_name(struct odx_obs *obs, const char ***array, size_t *n, const char *s,
-                                size_t max)
+                                size_t max, bool intern)
 {
     const char *copy;
     size_t i;
-    enum odx_status st = odx_obs_str(obs, s, &copy);
-    if (st != ODX_OK)
-        return st;
-    if (!copy)
+    enum odx_status st;
+    if (!s)
         return ODX_E_INVAL;
     for (i = 0; i < *n; i++)
-        if ((*array)[i] == copy) /* interned: equal strings are the same pointer */
+        if (strcmp((*array)[i], s) == 0)
             return ODX_OK;
+    st = intern ? odx_obs_str(obs, s, &copy) : odx_obs_str_unique(obs, s, &copy);
+    if (st != ODX_OK)
+        return st;
     st = reserve((void **)array, *n, sizeof(**array), max);
     if (st != ODX_OK)
         return st;
@@ -216,7 +228,7 @@ enum odx_status odx_obs_add_dos_name(struct odx_obs *obs, size_t volume, const c
     if (volume >= obs->n_volumes)
         return ODX_E_INVAL;
     v = &obs->volumes[volume];
-    return add_name(obs, &v->dos_names, &v->n_dos_names, name, ODX_MAX_NAMES);
+    return add_name(obs, &v->dos_names, &v->n_dos_names, name, ODX_MAX_NAMES, true);
 }
 
 enum odx_status odx_obs_add_mount_point(struct odx_obs *obs, size_t volume, const char *path)
@@ -225,17 +237,17 @@ enum odx_status odx_obs_add_mount_point(struct odx_obs *obs, size_t volume, cons
     if (volume >= obs->n_volumes)
         return ODX_E_INVAL;
     v = &obs->volumes[volume];
-    return add_name(obs, &v->mount_points, &v->n_mount_points, path, ODX_MAX_NAMES);
+    return add_name(obs, &v->mount_points, &v->n_mount_points, path, ODX_MAX_NAMES, false);
 }
 
 enum odx_status odx_obs_add_run_volume(struct odx_obs *obs, const char *name)
 {
-    return add_name(obs, &obs->run.volumes, &obs->run.n_volumes, name, ODX_MAX_NAMES);
+    return add_name(obs, &obs->run.volumes, &obs->run.n_volumes, name, ODX_MAX_NAMES, true);
 }
 
 enum odx_status odx_obs_add_run_path(struct odx_obs *obs, const char *path)
 {
-    return add_name(obs, &obs->run.paths, &obs->run.n_paths, path, ODX_MAX_NAMES);
+    return add_name(obs, &obs->run.paths, &obs->run.n_paths, path, ODX_MAX_NAMES, true);
 }
 
 enum odx_status odx_obs_add_error(struct odx_obs *obs, const char *api, const char *target,

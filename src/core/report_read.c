@@ -278,8 +278,8 @@ static const cJSON *need(struct reader *r, struct obj *o, size_t k, struct jpath
 
 /* ---- scalars ----------------------------------------------------------- */
 
-static bool str_item(struct reader *r, const cJSON *it, const struct jpath *p, bool nullable,
-                     const char **out)
+static bool str_item_as(struct reader *r, const cJSON *it, const struct jpath *p, bool nullable,
+                        bool unique, const char **out)
 {
     size_t len;
     enum odx_status st;
@@ -292,10 +292,17 @@ static bool str_item(struct reader *r, const cJSON *it, const struct jpath *p, b
     if (len > ODX_MAX_STRING_BYTES)
         return fail(r, ODX_E_TOO_BIG, p, "string of %" PRIu64 " bytes, more than the %u allowed",
                     (uint64_t)len, ODX_MAX_STRING_BYTES);
-    st = odx_obs_strn(r->obs, it->valuestring, len, out);
+    st = unique ? odx_obs_strn_unique(r->obs, it->valuestring, len, out)
+                : odx_obs_strn(r->obs, it->valuestring, len, out);
     if (st != ODX_OK)
         return fail_status(r, st, p);
     return true;
+}
+
+static bool str_item(struct reader *r, const cJSON *it, const struct jpath *p, bool nullable,
+                     const char **out)
+{
+    return str_item_as(r, it, p, nullable, false, out);
 }
 
 static bool get_str(struct reader *r, struct obj *o, size_t k, const char **out)
@@ -304,6 +311,15 @@ static bool get_str(struct reader *r, struct obj *o, size_t k, const char **out)
     const cJSON *it = need(r, o, k, &kp);
     *out = NULL;
     return it && str_item(r, it, &kp, true, out);
+}
+
+/* A string that names one volume or trial only: copied, not interned (model.h says why). */
+static bool get_unique_str(struct reader *r, struct obj *o, size_t k, const char **out)
+{
+    struct jpath kp;
+    const cJSON *it = need(r, o, k, &kp);
+    *out = NULL;
+    return it && str_item_as(r, it, &kp, true, true, out);
 }
 
 /*
@@ -949,7 +965,8 @@ static bool read_volume(struct reader *r, const cJSON *it, const struct jpath *a
     if (st != ODX_OK)
         return fail_status(r, st, &ep);
     /* v stays valid: no volume is added until this one is done. */
-    if (!get_str(r, &o, V_NT_NAME, &v->nt_name) || !get_str(r, &o, V_GUID_PATH, &v->guid_path) ||
+    if (!get_unique_str(r, &o, V_NT_NAME, &v->nt_name) ||
+        !get_unique_str(r, &o, V_GUID_PATH, &v->guid_path) ||
         !get_names(r, &o, V_DOS_NAMES, odx_obs_add_dos_name, idx, &v->n_dos_names) ||
         !get_names(r, &o, V_MOUNT_POINTS, odx_obs_add_mount_point, idx, &v->n_mount_points) ||
         !get_str(r, &o, V_FILE_SYSTEM, &v->file_system) ||
@@ -1059,7 +1076,7 @@ static bool read_trial(struct reader *r, const cJSON *it, const struct jpath *ar
     t->method = (enum odx_method)method;
     if (!get_volume_index(r, &o, T_VOLUME, &t->volume) ||
         !get_volume_index(r, &o, T_DEST_VOLUME, &t->dest_volume) ||
-        !get_str(r, &o, T_PATH, &t->path) || !get_str(r, &o, T_DIRECTORY, &t->directory) ||
+        !get_str(r, &o, T_PATH, &t->path) || !get_unique_str(r, &o, T_DIRECTORY, &t->directory) ||
         !get_tri(r, &o, T_REMOTE, &t->remote) || !get_u64(r, &o, T_SIZE, false, &t->size) ||
         !get_array(r, &o, T_STAGES, ODX_STAGE_COUNT, &kp, &c, &count))
         return false;
