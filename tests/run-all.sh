@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds odxprobe every way it ships and runs every test: the native build
-# with warnings as errors, the same under AddressSanitizer and UBSan, the
-# Windows cross build whose .exe runs under Wine, and (as root) the Linux
-# back end on real file systems in a private mount namespace.
+# with warnings as errors (gcc, then clang), the same under AddressSanitizer
+# and UBSan, the Windows cross build whose .exe runs under Wine, and (as
+# root) the Linux back end on real file systems in a private mount namespace.
 #
 # On a fresh Debian 12 machine, run as root: it installs what it needs.
 set -euo pipefail
@@ -12,7 +12,7 @@ top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(
-    cmake make gcc libc6-dev pkg-config libcjson-dev           # native build
+    cmake make gcc clang libc6-dev pkg-config libcjson-dev     # native builds
     python3 python3-jsonschema                                   # report schema checks
     gcc-mingw-w64-x86-64 dpkg-dev                               # Windows cross build
     wine wine64                                                  # runs the .exe
@@ -45,6 +45,11 @@ step "native build under AddressSanitizer and UBSan"
 cmake --preset linux-asan
 cmake --build --preset linux-asan -j "$jobs"
 ctest --preset linux-asan -j "$jobs"
+
+step "native build with clang, warnings as errors"
+cmake --preset linux-clang
+cmake --build --preset linux-clang -j "$jobs"
+ctest --preset linux-clang -j "$jobs"
 
 step "Windows cross build (mingw-w64), run under Wine"
 cmake/fetch-cjson.sh "$top/build/cjson-src"

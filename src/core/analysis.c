@@ -434,6 +434,9 @@ static enum odx_status intern(struct builder *b, const char **out, const char *s
 }
 
 static enum odx_status vstr(struct builder *b, const char **out, const char *fmt, va_list ap)
+    PRINTF_LIKE(3, 0);
+
+static enum odx_status vstr(struct builder *b, const char **out, const char *fmt, va_list ap)
 {
     /* Most remedies and many lines are constant: intern them once per analysis. */
     if (!strchr(fmt, '%')) {
@@ -491,6 +494,10 @@ static enum odx_status set_text(struct builder *b, const char **field, const cha
     va_end(ap);
     return st;
 }
+
+static enum odx_status push_flag(struct builder *b, struct odx_flag **flags, size_t *n, size_t *cap,
+                                 enum odx_flag_kind kind, const char *filter, const char *fmt,
+                                 va_list ap) PRINTF_LIKE(7, 0);
 
 /* Appends a flag unless the same kind with the same text is there (texts are interned). */
 static enum odx_status push_flag(struct builder *b, struct odx_flag **flags, size_t *n, size_t *cap,

@@ -273,9 +273,10 @@ static int copy(struct run *r, enum odx_method method, int dst, struct odx_stage
  */
 static int extents(struct run *r, int fd, struct odx_stage *s, enum odx_tri *shared)
 {
-    struct {
+    /* struct fiemap ends in a flexible array: the union gives it room for a batch. */
+    union {
         struct fiemap fm;
-        struct fiemap_extent ext[FIEMAP_BATCH];
+        unsigned char room[sizeof(struct fiemap) + FIEMAP_BATCH * sizeof(struct fiemap_extent)];
     } req;
     struct odx_linux_fiemap_extent *all = NULL;
     struct odx_linux_share_result res;
@@ -301,7 +302,7 @@ static int extents(struct run *r, int fd, struct odx_stage *s, enum odx_tri *sha
         if (req.fm.fm_mapped_extents == 0)
             break;
         for (i = 0; i < req.fm.fm_mapped_extents && i < FIEMAP_BATCH; i++) {
-            const struct fiemap_extent *e = &req.ext[i];
+            const struct fiemap_extent *e = &req.fm.fm_extents[i];
             if (n == cap) {
                 size_t c = cap ? cap * 2u : 16u;
                 struct odx_linux_fiemap_extent *g = odx_realloc(all, c * sizeof(*g));
