@@ -393,22 +393,14 @@ enum odx_status odx_win_filters(struct odx_obs *obs)
 
     odx_fm_init(&s, ODX_FM_FILTERS, NULL);
     for (;;) {
-        st = odx_fm_next(&s, &hr, &api);
-        if (st == ODX_E_TOO_BIG) {
-            complete = false;
-            st = odx_win_error(obs, api, NULL, odx_hr_code(hr), "a record exceeds the buffer cap");
-            break;
-        }
-        if (st != ODX_OK)
-            break;
-        if (hr == ODX_HR_NO_MORE_ITEMS)
-            break;
-        if (hr != S_OK) {
-            complete = false;
-            denied = first && hr == ODX_HR_ACCESS_DENIED;
-            st = odx_win_error(obs, api, NULL, odx_hr_code(hr),
-                               denied ? "listing filters needs an elevated (administrator) prompt"
-                                      : NULL);
+        enum odx_fm_got got;
+        st = odx_fm_step(&s, obs, NULL, "listing filters needs an elevated (administrator) prompt",
+                         &got, &hr, &api);
+        if (st != ODX_OK || got != ODX_FM_RECORDS) {
+            if (got == ODX_FM_FAILED) {
+                complete = false;
+                denied = first && hr == ODX_HR_ACCESS_DENIED;
+            }
             break;
         }
         first = false;

@@ -109,6 +109,28 @@ enum odx_status odx_fm_next(struct odx_fm_search *s, HRESULT *hr, const char **a
     return ODX_E_TOO_BIG;
 }
 
+enum odx_status odx_fm_step(struct odx_fm_search *s, struct odx_obs *obs, const char *target,
+                            const char *denied_hint, enum odx_fm_got *got, HRESULT *hr,
+                            const char **api)
+{
+    enum odx_status st = odx_fm_next(s, hr, api);
+    *got = ODX_FM_FAILED;
+    if (st == ODX_E_TOO_BIG)
+        return odx_win_error(obs, *api, target, odx_hr_code(*hr),
+                             "a record exceeds the buffer cap");
+    if (st != ODX_OK)
+        return st;
+    if (*hr == ODX_HR_NO_MORE_ITEMS) {
+        *got = ODX_FM_END;
+        return ODX_OK;
+    }
+    if (*hr != S_OK)
+        return odx_win_error(obs, *api, target, odx_hr_code(*hr),
+                             *hr == ODX_HR_ACCESS_DENIED ? denied_hint : NULL);
+    *got = ODX_FM_RECORDS;
+    return ODX_OK;
+}
+
 enum odx_status odx_fm_close(struct odx_fm_search *s, struct odx_obs *obs, const char *target)
 {
     const struct odx_winapi *w = odx_winapi_get();

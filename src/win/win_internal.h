@@ -180,6 +180,23 @@ void odx_fm_init(struct odx_fm_search *s, enum odx_fm_family family, const WCHAR
  */
 enum odx_status odx_fm_next(struct odx_fm_search *s, HRESULT *hr, const char **api);
 
+/* What odx_fm_step got. */
+enum odx_fm_got {
+    ODX_FM_RECORDS, /* s->buf holds entries */
+    ODX_FM_END,     /* the enumeration is complete */
+    ODX_FM_FAILED,  /* a call failed; the error is recorded, the listing is incomplete */
+};
+
+/*
+ * odx_fm_next with its failures recorded in obs: a record over the cap, or
+ * a failing call (with denied_hint as the detail when it was
+ * E_ACCESSDENIED). *hr and *api as odx_fm_next sets them. Returns
+ * ODX_E_NOMEM or ODX_OK.
+ */
+enum odx_status odx_fm_step(struct odx_fm_search *s, struct odx_obs *obs, const char *target,
+                            const char *denied_hint, enum odx_fm_got *got, HRESULT *hr,
+                            const char **api);
+
 /* Closes the search if open (recording a failed close) and frees the buffer. Returns
  * ODX_E_NOMEM or ODX_OK. */
 enum odx_status odx_fm_close(struct odx_fm_search *s, struct odx_obs *obs, const char *target);

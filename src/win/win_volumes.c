@@ -242,21 +242,11 @@ static enum odx_status fm_volumes(struct scan *sc)
 
     odx_fm_init(&s, ODX_FM_VOLUMES, NULL);
     for (;;) {
-        st = odx_fm_next(&s, &hr, &api);
-        if (st == ODX_E_TOO_BIG) {
-            complete = false;
-            st = odx_win_error(sc->obs, api, NULL, odx_hr_code(hr),
-                               "a record exceeds the buffer cap");
-            break;
-        }
-        if (st != ODX_OK || hr == ODX_HR_NO_MORE_ITEMS)
-            break;
-        if (hr != S_OK) {
-            complete = false;
-            st = odx_win_error(sc->obs, api, NULL, odx_hr_code(hr),
-                               hr == ODX_HR_ACCESS_DENIED
-                                   ? "listing filter instances needs an elevated prompt"
-                                   : NULL);
+        enum odx_fm_got got;
+        st = odx_fm_step(&s, sc->obs, NULL, "listing volumes needs an elevated prompt", &got, &hr,
+                         &api);
+        if (st != ODX_OK || got != ODX_FM_RECORDS) {
+            complete = complete && got != ODX_FM_FAILED;
             break;
         }
         if ((st = fm_decode(sc, s.buf, s.used, api, &complete)) != ODX_OK)
@@ -590,18 +580,11 @@ static enum odx_status volume_instances(struct scan *sc, size_t index)
     for (;;) {
         struct odx_winparse_walk walk;
         struct odx_winparse_entry e;
-        st = odx_fm_next(&s, &hr, &api);
-        if (st == ODX_E_TOO_BIG) {
-            complete = false;
-            st = odx_win_error(sc->obs, api, target, odx_hr_code(hr),
-                               "a record exceeds the buffer cap");
-            break;
-        }
-        if (st != ODX_OK || hr == ODX_HR_NO_MORE_ITEMS)
-            break;
-        if (hr != S_OK) {
-            complete = false;
-            st = odx_win_error(sc->obs, api, target, odx_hr_code(hr), NULL);
+        enum odx_fm_got got;
+        st = odx_fm_step(&s, sc->obs, target, "listing filter instances needs an elevated prompt",
+                         &got, &hr, &api);
+        if (st != ODX_OK || got != ODX_FM_RECORDS) {
+            complete = complete && got != ODX_FM_FAILED;
             break;
         }
         odx_winparse_walk_init(&walk, s.buf, s.used, ODX_WINPARSE_INSTANCE_SIZE_PREWIN8);
