@@ -5,7 +5,9 @@
 #
 #   --scenario FILE     fake fltlib scenario (sets ODX_FAKE_FLTLIB)
 #   --reg FILE          seed the registry first: each line is a shell-quoted
-#                       `reg add ...` (or `reg delete ...`) command; # comments
+#                       `reg add ...` (or `reg delete ...`) command; # comments.
+#                       With ODX_REGSEED naming regseed.exe, one Wine process
+#                       applies them all; without it, one `wine reg` per line
 #   --leaks             fail unless the fake fltlib reports 0 open handles at
 #                       exit (sets ODX_FAKE_FLTLIB_LEAKS); also proves that the
 #                       fake, not the system's fltlib, was loaded
@@ -75,7 +77,13 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wine-run.XXXXXX") || fail "cannot create a temp
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
-if [ -n "$reg" ]; then
+if [ -n "$reg" ] && [ -n "${ODX_REGSEED:-}" ] && [ -f "$ODX_REGSEED" ]; then
+    # One Wine process for the whole file; Wine maps the Unix root to Z:.
+    [ -f "$reg" ] || fail "no registry file $reg"
+    winreg="Z:$(abs "$reg" | sed 's|/|\\|g')"
+    "$wine" "$ODX_REGSEED" "$winreg" >"$tmp/reg.out" 2>&1 ||
+        { cat "$tmp/reg.out" >&2; fail "seeding $reg"; }
+elif [ -n "$reg" ]; then
     [ -f "$reg" ] || fail "no registry file $reg"
     lineno=0
     while IFS= read -r line || [ -n "$line" ]; do
