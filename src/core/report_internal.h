@@ -38,12 +38,4 @@ bool odx_report_json_alloc_failed(bool reset);
 void odx_report_json_arena_begin(void);
 void odx_report_json_arena_end(void);
 
-/*
- * Length of the well-formed UTF-8 sequence at s (1 to 4 bytes), or 0 when
- * the bytes there are not one: stray continuation bytes, overlong forms,
- * UTF-16 surrogates (U+D800..U+DFFF), code points above U+10FFFF, or a
- * sequence cut short by the end of the buffer (avail bytes, avail >= 1).
- */
-size_t odx_utf8_seq(const unsigned char *s, size_t avail);
-
 #endif

@@ -28,6 +28,7 @@
 
 #include "odx/alloc.h"
 #include "odx/report.h"
+#include "odx/utf8.h"
 #include "report_internal.h"
 
 /* One step of a JSON path, kept on the C stack and formatted only on error. */
@@ -1278,7 +1279,7 @@ static bool scan_text(const char *text, size_t len, size_t *bad, enum odx_status
         } else if (c < 0x80) {
             i++;
         } else {
-            size_t n = odx_utf8_seq((const unsigned char *)text + i, len - i);
+            size_t n = odx_utf8_decode((const unsigned char *)text + i, len - i, NULL);
             if (n == 0) {
                 *bad = i;
                 *st = ODX_E_BAD_UTF8;
@@ -1300,7 +1301,7 @@ static bool utf8_ok(const char *s)
 {
     size_t len = strlen(s), i = 0;
     while (i < len) {
-        size_t n = odx_utf8_seq((const unsigned char *)s + i, len - i);
+        size_t n = odx_utf8_decode((const unsigned char *)s + i, len - i, NULL);
         if (n == 0)
             return false;
         i += n;

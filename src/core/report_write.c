@@ -20,6 +20,7 @@
 #include "odx/alloc.h"
 #include "odx/knowledge.h"
 #include "odx/report.h"
+#include "odx/utf8.h"
 #include "report_internal.h"
 
 #ifndef ODX_VERSION
@@ -76,7 +77,7 @@ static char *utf8_repair(const char *s, size_t len)
     if (!out)
         return NULL;
     while (i < len) {
-        size_t n = odx_utf8_seq((const unsigned char *)s + i, len - i);
+        size_t n = odx_utf8_decode((const unsigned char *)s + i, len - i, NULL);
         if (n == 0) {
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
@@ -105,7 +106,7 @@ static cJSON *str(const char *s)
         return cJSON_CreateNull();
     len = strlen(s);
     for (i = 0; i < len;) {
-        size_t n = odx_utf8_seq((const unsigned char *)s + i, len - i);
+        size_t n = odx_utf8_decode((const unsigned char *)s + i, len - i, NULL);
         if (n == 0)
             break;
         i += n;

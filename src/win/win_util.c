@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "odx/alloc.h"
+#include "odx/utf8.h"
 #include "odx/winparse.h"
 
 size_t odx_win_wcsnlen(const WCHAR *s, size_t max)
@@ -24,37 +25,6 @@ uint32_t odx_win_le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Decodes one UTF-8 sequence at s[*i]; 0xFFFFFFFF when it is not valid UTF-8. */
-static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i)
-{
-    uint32_t c = s[*i], min;
-    size_t n, k;
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    }
-    if ((c & 0xE0) == 0xC0) {
-        n = 1, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 2, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 3, c &= 0x07, min = 0x10000;
-    } else {
-        return 0xFFFFFFFFu;
-    }
-    if (n >= len - *i) /* the sequence runs past the end */
-        return 0xFFFFFFFFu;
-    for (k = 1; k <= n; k++) {
-        if ((s[*i + k] & 0xC0) != 0x80)
-            return 0xFFFFFFFFu;
-        c = c << 6 | (s[*i + k] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0xFFFFFFFFu;
-    *i += n + 1;
-    return c;
-}
-
 enum odx_status odx_win_wide(const char *utf8, WCHAR **out)
 {
     const unsigned char *s = (const unsigned char *)utf8;
@@ -66,9 +36,11 @@ enum odx_status odx_win_wide(const char *utf8, WCHAR **out)
     len = strlen(utf8);
     /* First pass: validate and count UTF-16 units. */
     for (i = 0; i < len;) {
-        uint32_t c = utf8_next(s, len, &i);
-        if (c == 0xFFFFFFFFu)
+        uint32_t c;
+        size_t k = odx_utf8_decode(s + i, len - i, &c);
+        if (k == 0)
             return ODX_E_BAD_UTF8;
+        i += k;
         n += c >= 0x10000 ? 2 : 1;
         if (n >= ODX_WIN_MAX_CHARS)
             return ODX_E_TOO_BIG;
@@ -76,7 +48,8 @@ enum odx_status odx_win_wide(const char *utf8, WCHAR **out)
     if (!odx_mul_size(n + 1, sizeof(WCHAR), &bytes) || !(w = odx_malloc(bytes)))
         return ODX_E_NOMEM;
     for (i = 0, n = 0; i < len;) {
-        uint32_t c = utf8_next(s, len, &i);
+        uint32_t c = 0;
+        i += odx_utf8_decode(s + i, len - i, &c); /* validated above */
         if (c >= 0x10000) {
             c -= 0x10000;
             w[n++] = (WCHAR)(0xD800 + (c >> 10));
