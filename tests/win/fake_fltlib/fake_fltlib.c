@@ -12,6 +12,11 @@
  * unknown information class. Where the documentation says nothing, the
  * fake's choice is written next to the code and in the README.
  *
+ * The records are laid out here with mingw-w64's own structure definitions,
+ * not with the encoders of odx/winparse.h: the back end decodes with
+ * winparse, and an encoder sharing its reading of the layout would let a
+ * mistake in that reading pass every test.
+ *
  * It tracks open search handles; at process exit it writes how many were
  * never closed to the file named by ODX_FAKE_FLTLIB_LEAKS. A bad scenario
  * ends the process with exit code 125 and a message on stderr, so that a
