@@ -161,12 +161,11 @@ enum odx_fs_cap {
 };
 
 struct odx_fs_info {
-    const char *type;     /* mountinfo fs type: "xfs", "fuse", "fuse.sshfs" (a known FUSE daemon) */
-    enum odx_tri reflink; /* can share extents (FICLONE); UNKNOWN: depends on format or server */
-    bool network;         /* data lives on another machine; copy_file_range may copy there */
-    bool stacking;        /* a layer over other file systems (overlay, FUSE, ecryptfs) */
-    const char *note;     /* what decides it, in one line */
-    bool pseudo;          /* not a place for files (proc, sysfs, cgroup ...) */
+    const char *type; /* mountinfo fs type: "xfs", "fuse", "fuse.sshfs" (a known FUSE daemon) */
+    bool network;     /* data lives on another machine; copy_file_range may copy there */
+    bool stacking;    /* a layer over other file systems (overlay, FUSE, ecryptfs) */
+    const char *note; /* what decides it, in one line */
+    bool pseudo;      /* not a place for files (proc, sysfs, cgroup ...) */
     enum odx_fs_cap reflink_cap;  /* FICLONE / FICLONERANGE */
     enum odx_fs_cap copy_offload; /* copy_file_range does better than a byte copy */
 };

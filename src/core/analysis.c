@@ -1943,14 +1943,14 @@ static void judge_fs(const char *fs, bool definite, struct walk *w)
         w->remedy = FUSE_REMEDY;
         return;
     }
-    if (info && info->reflink == ODX_TRI_NO) {
+    if (info && info->reflink_cap == ODX_FS_CAP_NO) {
         w->kind = WALK_UNSUPPORTED;
         w->why = fs_why(info);
         w->remedy = "Use a file system that shares extents: XFS formatted with reflink=1 "
                     "(mkfs.xfs -m reflink=1) or btrfs.";
         return;
     }
-    if (definite || (info && info->reflink == ODX_TRI_YES))
+    if (definite || (info && info->reflink_cap == ODX_FS_CAP_YES))
         return;
     w->kind = WALK_UNSUPPORTED;
     if (strcmp(fs, "xfs") == 0) {

@@ -250,21 +250,14 @@ const struct odx_known_filter *odx_known_filter_lookup(const char *name)
  *    a trigger whose real file system is mounted on top; hugetlbfs files are
  *    mmap-only.
  */
-#define TRI_NO      ODX_TRI_NO
-#define TRI_YES     ODX_TRI_YES
-#define TRI_FEATURE ODX_TRI_UNKNOWN
-#define TRI_SERVER  ODX_TRI_UNKNOWN
-#define TRI_DAEMON  ODX_TRI_UNKNOWN
-#define TRI_LAYER   ODX_TRI_UNKNOWN
-
 /* type, reflink, copy_file_range offload, network, stacking, note */
 #define FS(t, rl, co, net, stk, note)                                                              \
     {                                                                                              \
-        t, TRI_##rl, net, stk, note, false, ODX_FS_CAP_##rl, ODX_FS_CAP_##co                       \
+        t, net, stk, note, false, ODX_FS_CAP_##rl, ODX_FS_CAP_##co                                 \
     }
 #define PSEUDO(t, note)                                                                            \
     {                                                                                              \
-        t, ODX_TRI_NO, false, false, note, true, ODX_FS_CAP_NO, ODX_FS_CAP_NO                      \
+        t, false, false, note, true, ODX_FS_CAP_NO, ODX_FS_CAP_NO                                  \
     }
 
 static const struct odx_fs_info fs_table[] = {

@@ -17,7 +17,6 @@
 
 static const struct odx_fs_info unknown_fs = {
     "unknown",
-    ODX_TRI_UNKNOWN,
     false,
     false,
     "type not in the table; only a trial copy tells",

@@ -134,14 +134,13 @@ int main(void)
     CHECK_STR(odx_features_describe(0x0, buf, sizeof(buf)), "none");
     CHECK_STR(odx_features_describe(0x12, buf, sizeof(buf)), "offload_write|0x10");
 
-    CHECK_INT(odx_fs_lookup("btrfs")->reflink, ODX_TRI_YES);
-    CHECK_INT(odx_fs_lookup("ext4")->reflink, ODX_TRI_NO);
+    CHECK_INT(odx_fs_lookup("btrfs")->reflink_cap, ODX_FS_CAP_YES);
+    CHECK_INT(odx_fs_lookup("ext4")->reflink_cap, ODX_FS_CAP_NO);
     CHECK_STR(odx_fs_lookup("fuse.unheard-of")->type, "fuse");
     CHECK_STR(odx_fs_lookup("fuse.sshfs")->type, "fuse.sshfs");
     CHECK(odx_fs_lookup("fuse.sshfs")->network);
     CHECK(odx_fs_lookup("proc")->pseudo);
     CHECK_INT(odx_fs_lookup("xfs")->reflink_cap, ODX_FS_CAP_FEATURE);
-    CHECK_INT(odx_fs_lookup("xfs")->reflink, ODX_TRI_UNKNOWN);
     CHECK(odx_fs_lookup("nosuchfs") == NULL);
     CHECK_DONE();
 }
